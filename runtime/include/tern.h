@@ -70,6 +70,139 @@ TERN_API tern_status tern_model_load(const char *path, const tern_model_options 
 TERN_API tern_status tern_model_load_from_memory(const void *data, size_t size, const tern_model_options *options,
                                                  tern_model **out_model);
 TERN_API void tern_model_free(tern_model *model);
+/* The message of the last failed load on the calling thread ("" if none); valid until the next load on it. */
+TERN_API const char *tern_last_load_error(void);
+
+/* The tensor table of a loaded model (for inspection tools). dtype: 0 f32, 1 f16, 2 int8; layout: 0 row-major,
+ * 1 Packed16x4 (see tern.fbs); offset_bytes from the start of the file. Strings live until tern_model_free. */
+typedef struct tern_tensor_info {
+  const char *name;
+  int dtype;
+  int layout;
+  uint32_t rank;
+  uint32_t shape[4];
+  uint64_t length_bytes;
+  uint64_t offset_bytes;
+  uint32_t num_layers_using;   /* schedule entries whose weight set refers to it (0 for non-layer tensors) */
+} tern_tensor_info;
+
+TERN_API uint32_t tern_model_tensor_count(const tern_model *model);
+/* TERN_ERR_BAD_INDEX when index >= tern_model_tensor_count(model). */
+TERN_API tern_status tern_model_tensor_info(const tern_model *model, uint32_t index, tern_tensor_info *info);
+
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Model information (filled by value; the strings point into the model and live until tern_model_free).
+ */
+typedef enum tern_model_kind_info { TERN_MODEL_BERT = 0, TERN_MODEL_ALBERT = 1 } tern_model_kind_info;
+typedef enum tern_pooling_mode_info { TERN_POOLING_MEAN = 0, TERN_POOLING_CLS = 1, TERN_POOLING_MAX = 2 } tern_pooling_mode_info;
+typedef enum tern_head_kind_info {
+  TERN_HEAD_NONE = -1,
+  TERN_HEAD_SEQUENCE_CLASSIFICATION = 0,
+  TERN_HEAD_TOKEN_CLASSIFICATION = 1
+} tern_head_kind_info;
+
+typedef struct tern_model_info {
+  uint32_t struct_size;        /* sizeof(tern_model_info) */
+  tern_model_kind_info kind;
+  uint32_t vocab_size;
+  uint32_t embedding_size;     /* E */
+  uint32_t hidden_size;        /* H: width of the last hidden state */
+  uint32_t num_layers;         /* schedule length */
+  uint32_t num_weight_sets;    /* distinct layer weight sets (ALBERT: shared) */
+  uint32_t num_heads;
+  uint32_t intermediate_size;
+  uint32_t max_position;
+  uint32_t max_length;         /* tokenizer truncation point (tokens, specials included); 0 without tokenizer */
+  int has_tokenizer;
+  tern_pooling_mode_info pooling;
+  int normalize;               /* pooled vectors are L2-normalized */
+  uint32_t output_dim;         /* floats per pooled embedding (Matryoshka dim when set) */
+  tern_head_kind_info head_kind; /* the first head's kind, TERN_HEAD_NONE without heads */
+  uint32_t num_labels;         /* the first head's labels */
+  uint32_t num_metadata;
+} tern_model_info;
+
+TERN_API tern_status tern_model_get_info(const tern_model *model, tern_model_info *info);
+/* The first head's label name for index, or NULL when out of range. */
+TERN_API const char *tern_model_label(const tern_model *model, uint32_t index);
+/* The metadata value for key ("source", "converter_version", ...), or NULL. */
+TERN_API const char *tern_model_metadata(const tern_model *model, const char *key);
+/* The index-th metadata entry; TERN_ERR_BAD_INDEX when out of range. */
+TERN_API tern_status tern_model_metadata_at(const tern_model *model, uint32_t index, const char **key,
+                                            const char **value);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Sessions: one arena sized at creation; inference allocates nothing after that.
+ */
+typedef struct tern_session_options {
+  uint32_t struct_size;        /* sizeof(tern_session_options); set by the default constructor */
+  uint32_t max_seq_len;        /* tokens per text; 0 (default): the tokenizer's max_length, capped by max_position */
+  uint32_t max_batch_texts;    /* texts per forward pass (default 16); tern_embed splits larger batches */
+  uint32_t max_batch_tokens;   /* tokens per forward pass, all texts together; 0 (default): max_seq_len */
+  uint32_t max_text_bytes;     /* longest UTF-8 text the tokenizer accepts (default 65536) */
+  uint32_t num_threads;        /* 1 (the only value supported today; 0 means 1) */
+  const char *isa;             /* kernel set: NULL (default): best for this CPU or $TERN_ISA; "scalar", ... */
+  char *error_message;         /* optional: receives a NUL-terminated message when create fails */
+  size_t error_message_size;
+} tern_session_options;
+
+TERN_API tern_session_options tern_session_default_options(void);
+TERN_API tern_status tern_session_create(const tern_model *model, const tern_session_options *options,
+                                         tern_session **out_session);
+TERN_API void tern_session_free(tern_session *session);
+/* The message of the session's last failure ("" after success); valid until the next call on it. */
+TERN_API const char *tern_session_last_error(const tern_session *session);
+/* Bytes of the session's arena (all inference memory), and the kernel set it runs ("scalar", ...). */
+TERN_API size_t tern_session_arena_bytes(const tern_session *session);
+TERN_API const char *tern_session_isa(const tern_session *session);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Inference. Output capacities are counted in elements (floats / ids). When a capacity is too small the
+ * call returns TERN_ERR_BUFFER_TOO_SMALL and the needed count is written back, so callers can size first.
+ */
+
+/* Token ids (with [CLS]/[SEP], truncated to the session's max_seq_len) for one text. *n_ids receives the
+ * number of ids (also on TERN_ERR_BUFFER_TOO_SMALL). */
+TERN_API tern_status tern_tokenize(tern_session *session, const char *utf8, size_t length, int32_t *ids,
+                                   size_t cap, size_t *n_ids);
+
+/* What a forward pass should produce; NULL pointers are not produced. Sizes are written back. */
+typedef struct tern_outputs {
+  float *last_hidden;          /* total_tokens x hidden_size, texts one after another */
+  size_t last_hidden_cap;
+  size_t last_hidden_count;    /* out: total_tokens * hidden_size */
+  float *pooled;               /* texts x output_dim (pooling, Matryoshka, normalize as the model says) */
+  size_t pooled_cap;
+  size_t pooled_count;         /* out */
+  float *logits;               /* first head: sequence head texts x num_labels, token head total_tokens x num_labels */
+  size_t logits_cap;
+  size_t logits_count;         /* out */
+} tern_outputs;
+
+/* Runs a ragged batch of id sequences: ids holds count sequences one after another, lengths[i] ids each
+ * (>= 1, <= max_seq_len); type_ids (same shape) may be NULL for all-zero token types. Batches larger than
+ * the session's limits are processed in several passes with identical results. */
+TERN_API tern_status tern_run_ids(tern_session *session, const int32_t *ids, const int32_t *type_ids,
+                                  const size_t *lengths, size_t count, tern_outputs *outputs);
+
+/* Tokenizes and runs one text; fills the requested outputs (token-level: last hidden state, token logits). */
+TERN_API tern_status tern_run_text(tern_session *session, const char *utf8, size_t length, tern_outputs *outputs);
+
+/* Pooled embeddings of count UTF-8 texts (lengths[i] bytes each) into out: count x output_dim floats.
+ * *needed (may be NULL) receives count x output_dim. */
+TERN_API tern_status tern_embed(tern_session *session, const char *const *texts, const size_t *lengths,
+                                size_t count, float *out, size_t out_cap, size_t *needed);
+
+/* Sequence-classification logits of one text (the first head); *num_labels receives the label count
+ * (names: tern_model_label). TERN_ERR_NO_HEAD without a sequence head. */
+TERN_API tern_status tern_classify(tern_session *session, const char *utf8, size_t length, float *logits,
+                                   size_t cap, size_t *num_labels);
+
+/* Runs the self-test vectors stored in the file; *worst_cosine receives the lowest cosine between the
+ * computed and the stored outputs. TERN_ERR_SELFTEST_FAILED when it is below the file's threshold;
+ * TERN_ERR_INVALID_ARGUMENT when the file has none. */
+TERN_API tern_status tern_model_selftest(const tern_model *model, float *worst_cosine);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,89 @@
+/* kernels.h — kernel function types and the scalar reference kernels (internal).
+ *
+ * Naming follows XNNPACK's microkernels: operation, datatypes, tile, then the ISA after a double
+ * underscore (tern_gemm_qs8_f32_16x4__scalar). Every family has one function-pointer type with the same
+ * argument order everywhere: sizes first, then pointers (each followed by its stride in elements), then
+ * parameters. A SIMD set provides the same functions under its own suffix and is tested against the
+ * scalar ones, which define the exact result.
+ *
+ * Exact semantics every implementation must reproduce:
+ *   quantize:  amax = max_k |x[k]| (f32); if amax == 0: scale = 0 and every q = 0; else
+ *              scale = amax / 127.0f, inv = 127.0f / amax, q[k] = nearest-even(x[k] * inv) clamped to
+ *              [-127, 127] (round-to-nearest, ties to even: lrintf in the default FP environment).
+ *              Row k..Kp-1 padding bytes are 0, Kp = round_up(K, 4).
+ *   int8 GEMM: acc[m][n] = sum_k a[m][k] * w[n][k] in int32 (exact, any order);
+ *              y = (float)acc * (a_scale[m] * w_scale[n]) + bias[n]   (bias 0 when NULL), then act(y).
+ *              The products are evaluated exactly in that order, without FMA contraction.
+ */
+#ifndef TERN_KERNELS_H
+#define TERN_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define TERN_PACK_NR 16 /* output channels per Packed16x4 block */
+#define TERN_PACK_KR 4  /* inputs per Packed16x4 block */
+
+static inline size_t tern_round_up(size_t value, size_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+/* Quantizes m rows of k floats (x, stride x_stride) to int8 rows of round_up(k, 4) bytes (q, stride
+ * q_stride >= round_up(k,4)) with one scale per row. */
+typedef void (*tern_quantize_qs8_fn)(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q,
+                                     size_t q_stride, float *scale);
+
+/* y[m][n] = act(dequant(a[m] . w[n]) + bias[n]); w in the Packed16x4 layout of tern.fbs for [n, k]. */
+typedef void (*tern_gemm_qs8_f32_fn)(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                     const float *a_scale, const int8_t *w_packed, const float *w_scale,
+                                     const float *bias, float *y, size_t y_stride, tern_activation act);
+
+/* y[m][n] = act(sum_k x[m][k] * w[n][k] + bias[n]); w row-major [n, k] (f32, or f16 bits as uint16). */
+typedef void (*tern_gemm_f32_f32_fn)(size_t m, size_t n, size_t k, const float *x, size_t x_stride,
+                                     const float *w, const float *bias, float *y, size_t y_stride,
+                                     tern_activation act);
+typedef void (*tern_gemm_f32_f16_fn)(size_t m, size_t n, size_t k, const float *x, size_t x_stride,
+                                     const uint16_t *w, const float *bias, float *y, size_t y_stride,
+                                     tern_activation act);
+
+/* In place: x[m][:] = (x - mean) / sqrt(var + eps) * gamma + beta, over n values per row. */
+typedef void (*tern_layer_norm_f32_fn)(size_t m, size_t n, float *x, size_t x_stride, const float *gamma,
+                                       const float *beta, float eps);
+
+/* In place over n values: x = act(x). */
+typedef void (*tern_activation_f32_fn)(size_t n, float *x, tern_activation act);
+
+/* In place over n values: x = softmax(x) (max-subtracted). */
+typedef void (*tern_softmax_f32_fn)(size_t n, float *x);
+
+/* One head of self-attention over one text of seq_len tokens:
+ * out[i] = sum_j softmax_j(q[i] . k[j] * scale) v[j]. Every token attends only to the seq_len tokens
+ * given (the text's own), which is the attention mask of a ragged batch. scores: seq_len floats. */
+typedef void (*tern_attention_f32_fn)(size_t seq_len, size_t head_dim, const float *q, size_t q_stride,
+                                      const float *k, size_t k_stride, const float *v, size_t v_stride,
+                                      float *out, size_t out_stride, float scale, float *scores);
+
+void tern_quantize_qs8__scalar(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
+                               float *scale);
+void tern_gemm_qs8_f32_16x4__scalar(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                    const float *a_scale, const int8_t *w_packed, const float *w_scale,
+                                    const float *bias, float *y, size_t y_stride, tern_activation act);
+void tern_gemm_f32_f32__scalar(size_t m, size_t n, size_t k, const float *x, size_t x_stride, const float *w,
+                               const float *bias, float *y, size_t y_stride, tern_activation act);
+void tern_gemm_f32_f16__scalar(size_t m, size_t n, size_t k, const float *x, size_t x_stride, const uint16_t *w,
+                               const float *bias, float *y, size_t y_stride, tern_activation act);
+void tern_layer_norm_f32__scalar(size_t m, size_t n, float *x, size_t x_stride, const float *gamma,
+                                 const float *beta, float eps);
+void tern_activation_f32__scalar(size_t n, float *x, tern_activation act);
+void tern_softmax_f32__scalar(size_t n, float *x);
+void tern_attention_f32__scalar(size_t seq_len, size_t head_dim, const float *q, size_t q_stride, const float *k,
+                                size_t k_stride, const float *v, size_t v_stride, float *out, size_t out_stride,
+                                float scale, float *scores);
+
+/* Shared element-wise helpers (pure functions, used by every set's epilogues). */
+float tern_apply_activation(float x, tern_activation act);
+float tern_f16_to_f32(uint16_t bits);
+
+#endif /* TERN_KERNELS_H */

@@ -1,0 +1,122 @@
+/* encoder.c — the BERT/ALBERT forward pass over a ragged batch (texts packed one after another, no
+ * padding). Linear layers, LayerNorm and activations work row by row over all tokens of the batch at
+ * once; attention runs per text and per head, so each token attends to its own text only. */
+#include <math.h>
+#include <string.h>
+
+#include "session.h"
+
+/* out[0..columns) = row `row` of a RowMajor table, dequantized (int8 rows carry one scale each). */
+static void gather_row(const tern_tensor *table, size_t row, float *out) {
+  const size_t columns = table->shape[1];
+  switch (table->dtype) {
+    case TERN_DTYPE_I8: {
+      const int8_t *values = (const int8_t *)table->data + row * columns;
+      const float scale = table->scales[row];
+      for (size_t i = 0; i < columns; i++) out[i] = (float)values[i] * scale;
+      break;
+    }
+    case TERN_DTYPE_F16: {
+      const uint16_t *values = (const uint16_t *)table->data + row * columns;
+      for (size_t i = 0; i < columns; i++) out[i] = tern_f16_to_f32(values[i]);
+      break;
+    }
+    case TERN_DTYPE_F32:
+    default:
+      memcpy(out, (const float *)table->data + row * columns, columns * sizeof(float));
+      break;
+  }
+}
+
+static void add_row(const tern_tensor *table, size_t row, float *inout, float *scratch) {
+  gather_row(table, row, scratch);
+  for (size_t i = 0; i < table->shape[1]; i++) inout[i] += scratch[i];
+}
+
+static void embed(tern_session *session, const int32_t *ids, const int32_t *type_ids, const size_t *lengths,
+                  size_t count, size_t total_tokens) {
+  const tern_model *model = session->model;
+  const tern_embeddings *embeddings = &model->embeddings;
+  const tern_widths *w = &session->widths;
+  const int factorized = embeddings->word_factor.weight != NULL;
+  /* Word rows: straight into `embedded` when the table is E wide, else through the factor r -> E. */
+  float *word_target = factorized ? session->word_rows : session->embedded;
+  const size_t word_stride = factorized ? w->word_dim : w->embedding;
+  for (size_t t = 0; t < total_tokens; t++) gather_row(embeddings->word, (size_t)ids[t], word_target + t * word_stride);
+  if (factorized)
+    tern_linear_forward(session, &embeddings->word_factor, total_tokens, session->word_rows, w->word_dim,
+                        session->embedded, w->embedding, TERN_ACT_IDENTITY);
+  float *scratch = session->row_scratch;
+  size_t t = 0;
+  for (size_t text = 0; text < count; text++) {
+    for (size_t position = 0; position < lengths[text]; position++, t++) {
+      float *row = session->embedded + t * w->embedding;
+      add_row(embeddings->position, position, row, scratch);
+      if (embeddings->token_type != NULL)
+        add_row(embeddings->token_type, type_ids != NULL ? (size_t)type_ids[t] : 0, row, scratch);
+    }
+  }
+  const tern_layer_norm *norm = &embeddings->norm;
+  session->kernels->layer_norm_f32(total_tokens, w->embedding, session->embedded, w->embedding, norm->gamma,
+                                   norm->beta, norm->eps);
+  if (embeddings->projection.weight != NULL) {
+    tern_linear_forward(session, &embeddings->projection, total_tokens, session->embedded, w->embedding,
+                        session->hidden, w->hidden, TERN_ACT_IDENTITY);
+  } else {
+    memcpy(session->hidden, session->embedded, total_tokens * w->hidden * sizeof(float));
+  }
+}
+
+static void add_residual_and_norm(tern_session *session, size_t total_tokens, const tern_layer_norm *norm) {
+  const size_t hidden = session->widths.hidden;
+  float *x = session->hidden;
+  const float *branch = session->branch;
+  for (size_t i = 0; i < total_tokens * hidden; i++) x[i] = branch[i] + x[i];
+  session->kernels->layer_norm_f32(total_tokens, hidden, x, hidden, norm->gamma, norm->beta, norm->eps);
+}
+
+static void run_layer(tern_session *session, const tern_weight_set *set, const size_t *lengths, size_t count,
+                      size_t total_tokens) {
+  const tern_kernels *kernels = session->kernels;
+  const tern_widths *w = &session->widths;
+  const size_t hidden = w->hidden, stride = w->attention;
+  const size_t head_dim = session->model->hyper.head_dim;
+
+  tern_linear_forward(session, &set->query, total_tokens, session->hidden, hidden, session->query, stride,
+                      TERN_ACT_IDENTITY);
+  tern_linear_forward(session, &set->key, total_tokens, session->hidden, hidden, session->key, stride,
+                      TERN_ACT_IDENTITY);
+  tern_linear_forward(session, &set->value, total_tokens, session->hidden, hidden, session->value, stride,
+                      TERN_ACT_IDENTITY);
+  const float scale = 1.0f / sqrtf((float)head_dim);
+  size_t first = 0;
+  for (size_t text = 0; text < count; text++) {
+    const size_t offset = first * stride;
+    for (size_t head = 0; head < set->num_heads; head++) {
+      const size_t column = head * head_dim;
+      kernels->attention_f32(lengths[text], head_dim, session->query + offset + column, stride,
+                             session->key + offset + column, stride, session->value + offset + column, stride,
+                             session->context + offset + column, stride, scale, session->scores);
+    }
+    first += lengths[text];
+  }
+  tern_linear_forward(session, &set->attention_output, total_tokens, session->context, stride, session->branch,
+                      hidden, TERN_ACT_IDENTITY);
+  add_residual_and_norm(session, total_tokens, &set->attention_norm);
+
+  tern_linear_forward(session, &set->ffn_in, total_tokens, session->hidden, hidden, session->ffn, w->intermediate,
+                      session->model->hyper.activation);
+  tern_linear_forward(session, &set->ffn_out, total_tokens, session->ffn, w->intermediate, session->branch, hidden,
+                      TERN_ACT_IDENTITY);
+  add_residual_and_norm(session, total_tokens, &set->ffn_norm);
+}
+
+void tern_encoder_forward(tern_session *session, const int32_t *ids, const int32_t *type_ids,
+                          const size_t *lengths, size_t count) {
+  const tern_model *model = session->model;
+  size_t total_tokens = 0;
+  for (size_t i = 0; i < count; i++) total_tokens += lengths[i];
+  embed(session, ids, type_ids, lengths, count, total_tokens);
+  for (uint32_t layer = 0; layer < model->num_layers; layer++)
+    run_layer(session, &model->weight_sets[model->schedule[layer]], lengths, count, total_tokens);
+}

@@ -1,0 +1,359 @@
+/* session.c — session options, the structural checks the encoder relies on, and the arena layout. */
+#include "session.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tokenizer/tokenizer.h"
+
+#define ARENA_ALIGNMENT 64
+
+tern_status tern_session_fail(tern_session *session, tern_status status, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(session->last_error, sizeof session->last_error, format, args);
+  va_end(args);
+  return status;
+}
+
+tern_session_options tern_session_default_options(void) {
+  tern_session_options options;
+  memset(&options, 0, sizeof options);
+  options.struct_size = (uint32_t)sizeof options;
+  options.max_seq_len = 0;
+  options.max_batch_texts = 16;
+  options.max_batch_tokens = 0;
+  options.max_text_bytes = 65536;
+  options.num_threads = 1;
+  options.isa = NULL;
+  return options;
+}
+
+/* Message sink for tern_session_create, which has no session to hold its message yet. */
+typedef struct create_error {
+  char text[256];
+} create_error;
+
+static tern_status create_fail(create_error *error, tern_status status, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static tern_status create_fail(create_error *error, tern_status status, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(error->text, sizeof error->text, format, args);
+  va_end(args);
+  return status;
+}
+
+/* Checks a linear layer against the shape the encoder will use it with and the dtype/layout pairs the
+ * kernels read. The loader verified bounds; this checks that the pieces fit together. */
+static tern_status check_linear(create_error *error, const char *what, const tern_linear *linear, size_t out,
+                                size_t in) {
+  const tern_tensor *weight = linear->weight;
+  if (weight == NULL) return create_fail(error, TERN_ERR_BAD_TENSOR, "%s: weight missing", what);
+  if (weight->rank != 2 || weight->shape[0] != out || weight->shape[1] != in)
+    return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "%s ('%s'): shape must be %zux%zu", what,
+                       weight->name, out, in);
+  const int int8_packed = weight->dtype == TERN_DTYPE_I8 && weight->layout == TERN_LAYOUT_PACKED_16X4;
+  const int float_rows = (weight->dtype == TERN_DTYPE_F32 || weight->dtype == TERN_DTYPE_F16) &&
+                         weight->layout == TERN_LAYOUT_ROW_MAJOR;
+  if (!int8_packed && !float_rows)
+    return create_fail(error, TERN_ERR_BAD_TENSOR,
+                       "%s ('%s'): linear weights must be int8 Packed16x4 or f32/f16 RowMajor", what, weight->name);
+  if (int8_packed && weight->scales == NULL)
+    return create_fail(error, TERN_ERR_BAD_SCALE, "%s ('%s'): int8 weight without scales", what, weight->name);
+  const tern_tensor *bias = linear->bias;
+  if (bias != NULL && (bias->dtype != TERN_DTYPE_F32 || bias->rank != 1 || bias->shape[0] != out))
+    return create_fail(error, TERN_ERR_BAD_TENSOR, "%s ('%s'): bias must be f32 [%zu]", what, bias->name, out);
+  return TERN_OK;
+}
+
+static tern_status check_table(create_error *error, const char *what, const tern_tensor *table, size_t columns,
+                               int required) {
+  if (table == NULL)
+    return required ? create_fail(error, TERN_ERR_BAD_TENSOR, "embeddings: %s table missing", what) : TERN_OK;
+  if (table->rank != 2 || table->layout != TERN_LAYOUT_ROW_MAJOR || (columns != 0 && table->shape[1] != columns))
+    return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "embeddings: %s table ('%s') must be RowMajor [rows, %zu]",
+                       what, table->name, columns);
+  if (table->dtype == TERN_DTYPE_I8 && table->scales == NULL)
+    return create_fail(error, TERN_ERR_BAD_SCALE, "embeddings: %s table ('%s') int8 without scales", what,
+                       table->name);
+  return TERN_OK;
+}
+
+static tern_status check_norm(create_error *error, const char *what, const tern_layer_norm *norm, size_t size) {
+  if (norm->gamma == NULL || norm->beta == NULL || norm->size != size)
+    return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "%s: LayerNorm must have gamma and beta of size %zu", what,
+                       size);
+  return TERN_OK;
+}
+
+static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
+
+/* Checks everything the forward pass indexes and derives the buffer widths. */
+static tern_status check_model(create_error *error, const tern_model *model, tern_widths *widths) {
+  const tern_hyper *hyper = &model->hyper;
+  const tern_embeddings *embeddings = &model->embeddings;
+  memset(widths, 0, sizeof *widths);
+  if (hyper->hidden_size == 0 || hyper->num_heads == 0 || hyper->head_dim == 0 || hyper->embedding_size == 0)
+    return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "hyper-parameters: zero hidden/embedding size or heads");
+  widths->hidden = hyper->hidden_size;
+  widths->embedding = hyper->embedding_size;
+  tern_status status;
+  if ((status = check_table(error, "word", embeddings->word, 0, 1)) != TERN_OK) return status;
+  widths->word_dim = embeddings->word->shape[1];
+  if (embeddings->word->shape[0] != hyper->vocab_size)
+    return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "embeddings: word table has %u rows, vocab_size is %u",
+                       embeddings->word->shape[0], hyper->vocab_size);
+  if (embeddings->word_factor.weight != NULL) {
+    status = check_linear(error, "embeddings.word_factor", &embeddings->word_factor, widths->embedding, widths->word_dim);
+    if (status != TERN_OK) return status;
+  } else if (widths->word_dim != widths->embedding) {
+    return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "embeddings: word width %zu != embedding_size %zu",
+                       widths->word_dim, widths->embedding);
+  }
+  if ((status = check_table(error, "position", embeddings->position, widths->embedding, 1)) != TERN_OK) return status;
+  if ((status = check_table(error, "token_type", embeddings->token_type, widths->embedding, 0)) != TERN_OK)
+    return status;
+  if ((status = check_norm(error, "embeddings.norm", &embeddings->norm, widths->embedding)) != TERN_OK) return status;
+  size_t max_in = max_size(widths->word_dim, widths->embedding);
+  if (embeddings->projection.weight != NULL) {
+    status = check_linear(error, "embeddings.projection", &embeddings->projection, widths->hidden, widths->embedding);
+    if (status != TERN_OK) return status;
+  } else if (widths->embedding != widths->hidden) {
+    return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "embeddings: no projection but E=%zu != H=%zu",
+                       widths->embedding, widths->hidden);
+  }
+  if (model->num_layers == 0 || model->schedule == NULL || model->num_weight_sets == 0)
+    return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "model has no layers");
+  for (uint32_t i = 0; i < model->num_layers; i++) {
+    if (model->schedule[i] >= model->num_weight_sets)
+      return create_fail(error, TERN_ERR_BAD_INDEX, "schedule[%u] = %u: only %u weight sets", i, model->schedule[i],
+                         model->num_weight_sets);
+  }
+  for (uint32_t i = 0; i < model->num_weight_sets; i++) {
+    const tern_weight_set *set = &model->weight_sets[i];
+    char what[64];
+    const size_t attention = (size_t)set->num_heads * hyper->head_dim;
+    const size_t hidden = widths->hidden, inner = set->intermediate_size;
+    if (set->num_heads == 0 || inner == 0)
+      return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "weight_sets[%u]: zero heads or intermediate size", i);
+    snprintf(what, sizeof what, "weight_sets[%u].query", i);
+    if ((status = check_linear(error, what, &set->query, attention, hidden)) != TERN_OK) return status;
+    snprintf(what, sizeof what, "weight_sets[%u].key", i);
+    if ((status = check_linear(error, what, &set->key, attention, hidden)) != TERN_OK) return status;
+    snprintf(what, sizeof what, "weight_sets[%u].value", i);
+    if ((status = check_linear(error, what, &set->value, attention, hidden)) != TERN_OK) return status;
+    snprintf(what, sizeof what, "weight_sets[%u].attention_output", i);
+    if ((status = check_linear(error, what, &set->attention_output, hidden, attention)) != TERN_OK) return status;
+    snprintf(what, sizeof what, "weight_sets[%u].ffn_in", i);
+    if ((status = check_linear(error, what, &set->ffn_in, inner, hidden)) != TERN_OK) return status;
+    snprintf(what, sizeof what, "weight_sets[%u].ffn_out", i);
+    if ((status = check_linear(error, what, &set->ffn_out, hidden, inner)) != TERN_OK) return status;
+    snprintf(what, sizeof what, "weight_sets[%u].attention_norm", i);
+    if ((status = check_norm(error, what, &set->attention_norm, hidden)) != TERN_OK) return status;
+    snprintf(what, sizeof what, "weight_sets[%u].ffn_norm", i);
+    if ((status = check_norm(error, what, &set->ffn_norm, hidden)) != TERN_OK) return status;
+    widths->attention = max_size(widths->attention, attention);
+    widths->intermediate = max_size(widths->intermediate, inner);
+    max_in = max_size(max_in, max_size(attention, inner));
+  }
+  max_in = max_size(max_in, widths->hidden);
+  for (uint32_t i = 0; i < model->num_heads_out; i++) {
+    const tern_head *head = &model->heads[i];
+    char what[64];
+    if (head->pooler.weight != NULL) {
+      snprintf(what, sizeof what, "heads[%u].pooler", i);
+      if ((status = check_linear(error, what, &head->pooler, widths->hidden, widths->hidden)) != TERN_OK) return status;
+    }
+    snprintf(what, sizeof what, "heads[%u].classifier", i);
+    if ((status = check_linear(error, what, &head->classifier, head->num_labels, widths->hidden)) != TERN_OK)
+      return status;
+  }
+  widths->max_in = max_in;
+  widths->output_dim = model->pooling.matryoshka_dim != 0 && model->pooling.matryoshka_dim < widths->hidden
+                           ? model->pooling.matryoshka_dim
+                           : widths->hidden;
+  return TERN_OK;
+}
+
+/* Lays the buffers out in the arena. With base NULL it only measures; returns 0 on size overflow. */
+typedef struct arena_cursor {
+  uint8_t *base;
+  size_t used;
+  int overflow;
+} arena_cursor;
+
+static void *arena_take(arena_cursor *cursor, size_t count, size_t element_bytes) {
+  if (cursor->overflow) return NULL;
+  if (element_bytes != 0 && count > (SIZE_MAX - ARENA_ALIGNMENT - cursor->used) / element_bytes) {
+    cursor->overflow = 1;
+    return NULL;
+  }
+  const size_t start = tern_round_up(cursor->used, ARENA_ALIGNMENT);
+  cursor->used = start + count * element_bytes;
+  return cursor->base == NULL ? NULL : cursor->base + start;
+}
+
+static size_t checked_product(size_t a, size_t b, int *overflow) {
+  if (a != 0 && b > SIZE_MAX / a) {
+    *overflow = 1;
+    return 0;
+  }
+  return a * b;
+}
+
+static void layout_arena(tern_session *session, arena_cursor *cursor) {
+  const tern_widths *w = &session->widths;
+  const size_t tokens = session->max_batch_tokens, texts = session->max_batch_texts;
+  int overflow = 0;
+#define TAKE(field, rows, columns, type) \
+  session->field = (type *)arena_take(cursor, checked_product((rows), (columns), &overflow), sizeof(type))
+  TAKE(word_rows, tokens, w->word_dim, float);
+  TAKE(embedded, tokens, w->embedding, float);
+  TAKE(hidden, tokens, w->hidden, float);
+  TAKE(query, tokens, w->attention, float);
+  TAKE(key, tokens, w->attention, float);
+  TAKE(value, tokens, w->attention, float);
+  TAKE(context, tokens, w->attention, float);
+  TAKE(branch, tokens, w->hidden, float);
+  TAKE(ffn, tokens, w->intermediate, float);
+  TAKE(quantized, tokens, tern_round_up(w->max_in, TERN_PACK_KR), int8_t);
+  TAKE(row_scales, tokens, 1, float);
+  TAKE(scores, session->max_seq_len, 1, float);
+  TAKE(row_scratch, w->embedding, 1, float);
+  TAKE(head_rows, texts, w->hidden, float);
+  TAKE(head_pooled, texts, w->hidden, float);
+  TAKE(pooled, texts, w->hidden, float);
+  TAKE(batch_ids, tokens, 1, int32_t);
+  TAKE(batch_type_ids, tokens, 1, int32_t);
+  TAKE(batch_lengths, texts, 1, size_t);
+  TAKE(text_ids, session->max_seq_len, 1, int32_t);
+  TAKE(text_type_ids, session->max_seq_len, 1, int32_t);
+  session->tokenizer_scratch = arena_take(cursor, session->tokenizer_scratch_bytes, 1);
+#undef TAKE
+  if (overflow) cursor->overflow = 1;
+}
+
+tern_status tern_session_create(const tern_model *model, const tern_session_options *options_in,
+                                tern_session **out_session) {
+  create_error error = {{0}};
+  tern_status status = TERN_OK;
+  tern_session *session = NULL;
+  tern_session_options options = tern_session_default_options();
+  if (out_session != NULL) *out_session = NULL;
+  if (options_in != NULL) {
+    /* Honour a caller built against an older, shorter struct: copy only what it has. */
+    const size_t given = options_in->struct_size;
+    if (given < offsetof(tern_session_options, isa) + sizeof(const char *) || given > sizeof options) {
+      status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "options.struct_size %zu is not a known size", given);
+      goto done;
+    }
+    memcpy(&options, options_in, given);
+  }
+  if (model == NULL || out_session == NULL) {
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "tern_session_create: %s is NULL",
+                         model == NULL ? "model" : "out_session");
+    goto done;
+  }
+  if (options.num_threads > 1) {
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "num_threads %u: only 1 thread is supported so far",
+                         options.num_threads);
+    goto done;
+  }
+  const tern_kernels *kernels = options.isa != NULL ? tern_kernels_by_name(options.isa) : tern_kernels_default();
+  if (kernels == NULL) {
+    const char *name = options.isa != NULL ? options.isa : getenv("TERN_ISA");
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "kernel set '%s' is not available (known: scalar)",
+                         name != NULL ? name : "?");
+    goto done;
+  }
+  tern_widths widths;
+  if ((status = check_model(&error, model, &widths)) != TERN_OK) goto done;
+
+  const size_t positions = model->embeddings.position->shape[0];
+  size_t max_seq_len = model->tokenizer != NULL && model->tokenizer_spec.max_length != 0
+                           ? model->tokenizer_spec.max_length
+                           : positions;
+  if (max_seq_len > positions) max_seq_len = positions;
+  if (options.max_seq_len != 0) {
+    if (options.max_seq_len > positions) {
+      status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "max_seq_len %u exceeds the model's %zu positions",
+                           options.max_seq_len, positions);
+      goto done;
+    }
+    max_seq_len = options.max_seq_len;
+  }
+  if (options.max_batch_texts == 0) {
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "max_batch_texts must be >= 1");
+    goto done;
+  }
+  size_t max_batch_tokens = options.max_batch_tokens != 0 ? options.max_batch_tokens : max_seq_len;
+  if (max_batch_tokens < max_seq_len) {
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT,
+                         "max_batch_tokens %zu must be >= max_seq_len %zu (one full text)", max_batch_tokens, max_seq_len);
+    goto done;
+  }
+
+  session = calloc(1, sizeof *session);
+  if (session == NULL) {
+    status = create_fail(&error, TERN_ERR_OUT_OF_MEMORY, "session: out of memory");
+    goto done;
+  }
+  session->model = model;
+  session->kernels = kernels;
+  session->widths = widths;
+  session->max_seq_len = max_seq_len;
+  session->max_batch_texts = options.max_batch_texts;
+  session->max_batch_tokens = max_batch_tokens;
+  session->max_text_bytes = options.max_text_bytes;
+  session->tokenizer_scratch_bytes =
+      model->tokenizer != NULL ? tern_tokenizer_scratch_size(model->tokenizer, options.max_text_bytes) : 0;
+
+  arena_cursor measure = {NULL, 0, 0};
+  layout_arena(session, &measure);
+  if (measure.overflow) {
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "session limits too large: arena size overflows");
+    goto done;
+  }
+  session->arena_bytes = tern_round_up(measure.used, ARENA_ALIGNMENT);
+  session->arena = aligned_alloc(ARENA_ALIGNMENT, session->arena_bytes);
+  if (session->arena == NULL) {
+    status = create_fail(&error, TERN_ERR_OUT_OF_MEMORY, "session arena: cannot allocate %zu bytes",
+                         session->arena_bytes);
+    goto done;
+  }
+  arena_cursor assign = {session->arena, 0, 0};
+  layout_arena(session, &assign);
+  *out_session = session;
+  session = NULL;
+
+done:
+  if (session != NULL) {
+    free(session->arena);
+    free(session);
+  }
+  if (status != TERN_OK && options.error_message != NULL && options.error_message_size != 0)
+    snprintf(options.error_message, options.error_message_size, "%s", error.text);
+  return status;
+}
+
+void tern_session_free(tern_session *session) {
+  if (session == NULL) return;
+  free(session->arena);
+  free(session);
+}
+
+const char *tern_session_last_error(const tern_session *session) {
+  return session != NULL ? session->last_error : "session is NULL";
+}
+
+size_t tern_session_arena_bytes(const tern_session *session) { return session != NULL ? session->arena_bytes : 0; }
+
+const char *tern_session_isa(const tern_session *session) {
+  return session != NULL ? session->kernels->isa : NULL;
+}

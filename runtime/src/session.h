@@ -1,0 +1,85 @@
+/* session.h — a session's state (internal): resolved limits, the kernel table and the arena views.
+ *
+ * Every buffer below points into one arena allocated at tern_session_create; inference never allocates.
+ * T = max_batch_tokens, B = max_batch_texts.
+ */
+#ifndef TERN_SESSION_H
+#define TERN_SESSION_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dispatch.h"
+#include "model.h"
+#include "tern.h"
+
+typedef struct tern_widths {
+  size_t word_dim;        /* columns of the word table (r when factorized) */
+  size_t embedding;       /* E */
+  size_t hidden;          /* H */
+  size_t attention;       /* max over weight sets of num_heads * head_dim */
+  size_t intermediate;    /* max over weight sets of intermediate_size */
+  size_t max_in;          /* widest input of any linear layer (quantization scratch row) */
+  size_t output_dim;      /* pooled vector width */
+} tern_widths;
+
+struct tern_session {
+  const tern_model *model;
+  const tern_kernels *kernels;
+  size_t max_seq_len, max_batch_texts, max_batch_tokens, max_text_bytes;
+  tern_widths widths;
+
+  uint8_t *arena;
+  size_t arena_bytes;
+
+  /* Activations, T rows each. */
+  float *word_rows;       /* T x word_dim */
+  float *embedded;        /* T x E */
+  float *hidden;          /* T x H: the residual stream, and the last hidden state at the end */
+  float *query, *key, *value, *context; /* T x attention */
+  float *branch;          /* T x H: attention output / FFN output before the residual add */
+  float *ffn;             /* T x intermediate */
+  int8_t *quantized;      /* T x round_up(max_in, 4) */
+  float *row_scales;      /* T */
+  float *scores;          /* max_seq_len */
+  float *row_scratch;     /* E: one dequantized table row */
+  float *head_rows;       /* B x H: token 0 of each text, then the pooler output */
+  float *head_pooled;     /* B x H: the sequence head pooler output */
+  float *pooled;          /* B x H before truncation */
+
+  /* Inputs of one pass and of one text. */
+  int32_t *batch_ids, *batch_type_ids; /* T */
+  size_t *batch_lengths;               /* B */
+  int32_t *text_ids, *text_type_ids;   /* max_seq_len */
+  void *tokenizer_scratch;
+  size_t tokenizer_scratch_bytes;
+
+  char last_error[256];
+};
+
+/* Records a printf-style message as the session's last error and returns status. */
+tern_status tern_session_fail(tern_session *session, tern_status status, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* One forward pass over a batch that fits the session (count <= B, sum(lengths) <= T, every length in
+ * 1..max_seq_len, ids already range-checked); leaves the last hidden state in session->hidden. */
+void tern_encoder_forward(tern_session *session, const int32_t *ids, const int32_t *type_ids,
+                          const size_t *lengths, size_t count);
+
+/* y = act(x W^T + b) for m rows through the session's kernels (int8 weights quantize x per row first). */
+void tern_linear_forward(tern_session *session, const tern_linear *linear, size_t m, const float *x,
+                         size_t x_stride, float *y, size_t y_stride, tern_activation act);
+
+/* Pools the texts of the batch in session->hidden into out (count x output_dim). */
+void tern_pool(tern_session *session, const size_t *lengths, size_t count, float *out);
+
+/* The first head's logits for the batch in session->hidden into out: sequence head count x num_labels,
+ * token head total_tokens x num_labels. */
+void tern_head_forward(tern_session *session, const tern_head *head, const size_t *lengths, size_t count,
+                       float *out);
+
+#endif /* TERN_SESSION_H */

@@ -1,0 +1,51 @@
+/* sentencepiece.h — the SentencePiece-unigram tokenizer (internal; dispatched from tokenizer.c).
+ *
+ * Semantics, in order (each step is the reference's, bit for bit):
+ *  1. UTF-8 decoding: each maximal invalid subsequence becomes U+FFFD (Python errors="replace").
+ *  2. AlbertTokenizer.preprocess_text of transformers <= 4.x (= ALBERT's original tokenization.py), only
+ *     when the spec says the model is an ALBERT tokenizer (remove_space, !keep_accents or do_lower_case):
+ *     remove_space (" ".join(text.strip().split())), `` and '' -> ", NFKD minus combining characters
+ *     (keep_accents=0), str.lower() with Final_Sigma (do_lower_case). Special-token strings in the text
+ *     ("[MASK]") are ordinary text here, and the digit-comma re-split of AlbertTokenizer._tokenize is not
+ *     applied (it only fires for vocabularies with pieces ending in "<digit>,").
+ *  3. sentencepiece 0.2.x Normalizer::Normalize: user-defined symbols pass through verbatim (prefix
+ *     matcher), otherwise the longest rule of the precompiled charsmap (Darts double-array), leading /
+ *     trailing / repeated whitespace removal, dummy prefix, ' ' -> U+2581, treat_whitespace_as_suffix.
+ *  4. unigram Model::EncodeOptimized: Viterbi over piece scores with the library's float/double
+ *     arithmetic and tie-breaking; user-defined pieces score length*max_score-0.1; a character no piece
+ *     covers becomes <unk> scored min_score-10.
+ *  5. SentencePieceProcessor output: runs of <unk> merge into one id; with byte_fallback each <unk>
+ *     character becomes its UTF-8 bytes as <0xXX> pieces.
+ *
+ * Memory: tern_sp_create allocates (tries, charsmap copy); tern_sp_encode never does. It lays out its
+ * buffers in the caller's scratch according to what the text actually needs; tern_sp_scratch_size(n)
+ * bounds that need for every text of at most n bytes. A text whose need exceeds scratch_size (only
+ * possible for texts longer than the n the scratch was sized for) returns TERN_ERR_TOO_LONG and writes
+ * nothing; there is no silent truncation.
+ */
+#ifndef TERN_TOKENIZER_SENTENCEPIECE_H
+#define TERN_TOKENIZER_SENTENCEPIECE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+typedef struct tern_sp_model tern_sp_model;
+
+/* Validates the spec (piece types, exactly one <unk>, no duplicate pieces, every offset of the charsmap
+ * inside its blob) and builds the lookup structures. TERN_ERR_BAD_TOKENIZER with a message on bad data. */
+tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out, char *err, size_t err_size);
+void tern_sp_free(tern_sp_model *model);
+
+/* Scratch bytes that tern_sp_encode needs for any text of at most max_text_bytes bytes (SIZE_MAX on
+ * overflow). */
+size_t tern_sp_scratch_size(const tern_sp_model *model, size_t max_text_bytes);
+
+/* Ids of one text without special tokens or truncation. Writes min(total, cap) ids and *n_total = total.
+ * TERN_ERR_TOO_LONG when the text needs more scratch than scratch_size (nothing usable written),
+ * TERN_ERR_INVALID_ARGUMENT on NULL pointers (text may be NULL when text_len is 0; ids when cap is 0). */
+tern_status tern_sp_encode(const tern_sp_model *model, const char *text, size_t text_len, void *scratch,
+                           size_t scratch_size, int32_t *ids, size_t cap, size_t *n_total);
+
+#endif /* TERN_TOKENIZER_SENTENCEPIECE_H */

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Oracle ids for the SentencePiece parity test: the sentencepiece library (Python wheel, 0.2.x) on the
+shared corpus (tests/data/tokenizer_corpus). Writes tests/tokenizer/sentencepiece/oracle.tar.xz with one
+line of ids per corpus item (no special tokens), items decoded with errors="replace":
+
+  albert-tiny.txt        models/sentencepiece/albert-tiny.model after AlbertTokenizer.preprocess_text
+                         (do_lower_case=True, remove_space=True, keep_accents=False: the classic, slow
+                         AlbertTokenizer of transformers <= 4.x and ALBERT's tokenization.py; reproduced
+                         below because transformers 5 no longer ships it)
+  albert-tiny-raw.txt    the same model on the raw text (sentencepiece alone)
+  alt-bytefallback.txt   models/sentencepiece/alt-bytefallback.model on the raw text
+
+Run in the repository's .venv: .venv/bin/python tests/tokenizer/sentencepiece/make_oracle.py
+The C test needs none of this at run time.
+"""
+import io
+import os
+import tarfile
+import unicodedata
+
+import sentencepiece as spm
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+CORPUS = os.path.join(ROOT, "tests", "data", "tokenizer_corpus", "corpus.tar.xz")
+MODELS = os.path.join(ROOT, "models", "sentencepiece")
+OUT = os.path.join(HERE, "oracle.tar.xz")
+
+
+def unescape(line: bytes) -> bytes:
+    out, i = bytearray(), 0
+    while i < len(line):
+        if line[i] == 0x5C:
+            out.append(int(line[i + 2:i + 4], 16))
+            i += 4
+        else:
+            out.append(line[i])
+            i += 1
+    return bytes(out)
+
+
+def load_corpus():
+    with tarfile.open(CORPUS) as tar:
+        data = tar.extractfile("corpus.txt").read()
+    return [unescape(l).decode("utf-8", errors="replace") for l in data.split(b"\n")[:-1]]
+
+
+def albert_preprocess_text(inputs, remove_space=True, keep_accents=False, do_lower_case=True):
+    """transformers 4.x AlbertTokenizer.preprocess_text, verbatim in behaviour."""
+    if remove_space:
+        outputs = " ".join(inputs.strip().split())
+    else:
+        outputs = inputs
+    outputs = outputs.replace("``", '"').replace("''", '"')
+    if not keep_accents:
+        outputs = unicodedata.normalize("NFKD", outputs)
+        outputs = "".join([c for c in outputs if not unicodedata.combining(c)])
+    if do_lower_case:
+        outputs = outputs.lower()
+    return outputs
+
+
+def ids_file(processor, texts):
+    return "".join(" ".join(map(str, processor.encode(t))) + "\n" for t in texts)
+
+
+def main():
+    texts = load_corpus()
+    albert = spm.SentencePieceProcessor(model_file=os.path.join(MODELS, "albert-tiny.model"))
+    alt = spm.SentencePieceProcessor(model_file=os.path.join(MODELS, "alt-bytefallback.model"))
+    files = {
+        "albert-tiny.txt": ids_file(albert, [albert_preprocess_text(t) for t in texts]),
+        "albert-tiny-raw.txt": ids_file(albert, texts),
+        "alt-bytefallback.txt": ids_file(alt, texts),
+    }
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:xz") as tar:
+        for name, text in sorted(files.items()):
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 0
+            tar.addfile(info, io.BytesIO(data))
+    with open(OUT, "wb") as f:
+        f.write(buffer.getvalue())
+    print(f"wrote {OUT}: {len(texts)} items, {len(buffer.getvalue())} bytes; sentencepiece {spm.__version__}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""A NumPy reference encoder for ModelSpec: fp32, or simulating the runtime's int8 path (dynamic symmetric
+per-row int8 activations x per-channel int8 weights, exact int32 accumulation, rescale to f32, bias).
+It runs one text at a time (no padding), as the runtime's ragged batches do."""
+
+import math
+
+import numpy as np
+
+from .quantize import quantize_rows
+from .tensor_store import dequantized_linear
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def gelu_erf(x):
+    return (0.5 * x * (1.0 + _erf(x.astype(np.float64) / math.sqrt(2.0)))).astype(np.float32)
+
+
+def gelu_tanh(x):
+    return (0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))).astype(np.float32)
+
+
+ACTIVATIONS = {"gelu": gelu_erf, "gelu_tanh": gelu_tanh, "relu": lambda x: np.maximum(x, 0),
+               "tanh": np.tanh, "identity": lambda x: x}
+
+
+def layer_norm(x, norm):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return ((x - mean) / np.sqrt(var + norm.eps) * norm.gamma + norm.beta).astype(np.float32)
+
+
+class _PreparedLinear:
+    """A linear layer as the runtime holds it for the chosen weight dtype."""
+
+    def __init__(self, linear, weight_dtype):
+        self.bias = None if linear.bias is None else np.asarray(linear.bias, np.float32)
+        self.int8 = weight_dtype == "int8"
+        if self.int8:
+            quantized, self.scales = quantize_rows(linear.weight)
+            self.weight_t = quantized.astype(np.float64).T   # integer-valued: float64 matmul is exact here
+        else:
+            self.weight_t = dequantized_linear(linear.weight, weight_dtype).T
+
+    def __call__(self, x):
+        if self.int8:
+            quantized_x, x_scales = quantize_rows(x)
+            accumulator = quantized_x.astype(np.float64) @ self.weight_t
+            y = (accumulator * x_scales[:, None].astype(np.float64) * self.scales[None, :]).astype(np.float32)
+        else:
+            y = (x @ self.weight_t).astype(np.float32)
+        return y if self.bias is None else y + self.bias
+
+
+class ReferenceEncoder:
+    def __init__(self, spec, weight_dtype="f32"):
+        self.spec = spec
+        self.weight_dtype = weight_dtype
+        prep = lambda lin: None if lin is None else _PreparedLinear(lin, weight_dtype)
+        emb = spec.embeddings
+        self.word = dequantized_linear(emb.word, weight_dtype)
+        self.word_factor = prep(emb.word_factor)
+        self.projection = prep(emb.projection)
+        self.sets = [{name: prep(getattr(ws, name)) for name in
+                      ("query", "key", "value", "attention_output", "ffn_in", "ffn_out")}
+                     for ws in spec.weight_sets]
+        self.heads = [(prep(head.pooler), prep(head.classifier)) for head in spec.heads]
+        self.activation = ACTIVATIONS[spec.hyper.activation]
+
+    def hidden_states(self, ids):
+        spec, emb = self.spec, self.spec.embeddings
+        ids = np.asarray(ids, dtype=np.int64)
+        x = self.word[ids]
+        if self.word_factor is not None:
+            x = self.word_factor(x)
+        x = x + emb.position[: len(ids)]
+        if emb.token_type is not None:
+            x = x + emb.token_type[0]
+        x = layer_norm(x.astype(np.float32), emb.norm)
+        if self.projection is not None:
+            x = self.projection(x)
+        hidden = spec.hyper.hidden_size
+        for set_index in spec.schedule:
+            ws, layer = spec.weight_sets[set_index], self.sets[set_index]
+            heads = ws.num_heads
+            head_dim = hidden // spec.hyper.num_heads
+            split = lambda t: t.reshape(len(ids), heads, head_dim).transpose(1, 0, 2)
+            q, k, v = split(layer["query"](x)), split(layer["key"](x)), split(layer["value"](x))
+            scores = q @ k.transpose(0, 2, 1) / np.float32(math.sqrt(head_dim))
+            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+            probs = scores / scores.sum(axis=-1, keepdims=True)
+            context = (probs @ v).transpose(1, 0, 2).reshape(len(ids), heads * head_dim).astype(np.float32)
+            h = layer_norm(layer["attention_output"](context) + x, ws.attention_norm)
+            f = layer["ffn_out"](self.activation(layer["ffn_in"](h)))
+            x = layer_norm(f + h, ws.ffn_norm)
+        return x
+
+    def pool(self, hidden):
+        pooling = self.spec.pooling
+        if pooling.mode == "mean":
+            vector = hidden.mean(axis=0)
+        elif pooling.mode == "cls":
+            vector = hidden[0]
+        else:
+            vector = hidden.max(axis=0)
+        if pooling.matryoshka_dim:
+            vector = vector[: pooling.matryoshka_dim]
+        if pooling.normalize:
+            vector = vector / max(np.linalg.norm(vector), 1e-12)
+        return vector.astype(np.float32)
+
+    def embed(self, ids):
+        return self.pool(self.hidden_states(ids))
+
+    def logits(self, ids, head_index=0):
+        """Sequence head: [num_labels]; token head: [tokens, num_labels]."""
+        hidden = self.hidden_states(ids)
+        pooler, classifier = self.heads[head_index]
+        if self.spec.heads[head_index].kind == "sequence":
+            first = hidden[:1]
+            if pooler is not None:
+                first = np.tanh(pooler(first))
+            return classifier(first)[0]
+        return classifier(hidden)
