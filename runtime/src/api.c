@@ -133,7 +133,7 @@ static tern_status tokenize_text(tern_session *session, const char *utf8, size_t
                                              session->tokenizer_scratch_bytes, session->text_ids,
                                              session->text_type_ids, session->max_seq_len, n);
   if (status != TERN_OK)
-    return tern_session_fail(session, status, "text %zu: tokenizer failed (status %d)", text_index, (int)status);
+    return tern_session_fail(session, status, "text %zu: tokenizer failed (%s)", text_index, tern_status_string(status));
   if (*n == 0 || *n > session->max_seq_len)
     return tern_session_fail(session, TERN_ERR_INTERNAL, "text %zu: tokenizer returned %zu tokens", text_index, *n);
   return TERN_OK;

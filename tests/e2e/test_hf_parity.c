@@ -7,6 +7,7 @@
  *   --max-abs     embeddings, last hidden states and logits within D of HF's (f32 files)
  *   --argmax      the logits' argmax equals HF's for every sentence (token heads: every token)
  *   --top10       mean top-10 neighbour overlap on the corpus >= F
+ *   --tie-margin  with --argmax: a disagreement where HF's own top-2 margin is below M is a near-tie, allowed
  * Also checks that the whole fixture run as one ragged batch equals the one-by-one results (memcmp).
  * Exits 77 (ctest SKIP) when the model file has not been made (models/make_test_models.sh). */
 #include <math.h>
@@ -99,13 +100,14 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *model_path = argv[1], *fixture_dir = argv[2];
-  double min_cosine = -1, max_abs = -1, min_top10 = -1;
+  double min_cosine = -1, max_abs = -1, min_top10 = -1, tie_margin = 0;
   int check_argmax = 0;
   for (int i = 3; i < argc; i++) {
     if (!strcmp(argv[i], "--min-cosine") && i + 1 < argc) min_cosine = atof(argv[++i]);
     else if (!strcmp(argv[i], "--max-abs") && i + 1 < argc) max_abs = atof(argv[++i]);
     else if (!strcmp(argv[i], "--top10") && i + 1 < argc) min_top10 = atof(argv[++i]);
     else if (!strcmp(argv[i], "--argmax")) check_argmax = 1;
+    else if (!strcmp(argv[i], "--tie-margin") && i + 1 < argc) tie_margin = atof(argv[++i]);
     else return fprintf(stderr, "unknown option %s\n", argv[i]), 2;
   }
   FILE *probe = fopen(model_path, "rb");
@@ -127,7 +129,9 @@ int main(int argc, char **argv) {
 
   tern_session_options options = tern_session_default_options();
   options.max_batch_texts = (uint32_t)fixture.count;
-  options.max_batch_tokens = (uint32_t)fixture.total;
+  /* Room for the whole fixture in one pass and for one text of the model's full length. */
+  const size_t full_text = info.max_length ? info.max_length : info.max_position;
+  options.max_batch_tokens = (uint32_t)(fixture.total > full_text ? fixture.total : full_text);
   tern_session *session = NULL;
   char message[256] = "";
   options.error_message = message, options.error_message_size = sizeof message;
@@ -208,13 +212,23 @@ int main(int argc, char **argv) {
   if (labels) {
     snprintf(path, sizeof path, "%s/logits.f32", fixture_dir);
     float *expected_logits = read_f32(path, logit_rows * labels);
-    size_t agree = 0;
+    size_t agree = 0, near_ties = 0;
     double logits_abs = 0;
     for (size_t r = 0; expected_logits && r < logit_rows; r++) {
-      agree += argmax(logits + r * labels, labels) == argmax(expected_logits + r * labels, labels);
+      const size_t mine = argmax(logits + r * labels, labels), theirs = argmax(expected_logits + r * labels, labels);
+      if (mine == theirs) {
+        agree++;
+      } else {
+        /* HF's margin between its top label and ours: a near-tie that int8 error may flip. */
+        const double margin = expected_logits[r * labels + theirs] - expected_logits[r * labels + mine];
+        printf("logits row %zu: argmax %zu vs HF %zu (HF margin %.4g)\n", r, mine, theirs, margin);
+        if (margin < tie_margin) near_ties++;
+      }
       for (size_t i = 0; i < labels; i++) logits_abs = fmax(logits_abs, fabs(logits[r * labels + i] - expected_logits[r * labels + i]));
     }
-    if (check_argmax && agree != logit_rows) FAIL("logits: argmax agrees on %zu of %zu rows", agree, logit_rows);
+    if (check_argmax && agree + near_ties != logit_rows)
+      FAIL("logits: argmax agrees on %zu of %zu rows (%zu near-ties below %.3g allowed)", agree, logit_rows, near_ties,
+           tie_margin);
     if (max_abs >= 0 && !(logits_abs <= max_abs)) FAIL("logits: max abs diff %.3g", logits_abs);
     printf("logits: argmax agrees on %zu/%zu rows, max abs diff %.3g\n", agree, logit_rows, logits_abs);
     free(expected_logits);

@@ -89,33 +89,38 @@ def tensor_bytes(dtype, layout, shape):
     return math.prod(shape) * {F32: 4, F16: 2, I8: 1}[dtype]
 
 
-def write(model, path=None, layout_weights=True):
-    """Lays the tensors' bytes out (64-aligned) unless layout_weights is False, and returns the file bytes."""
+def write(model, path=None, post_layout=None, final=None):
+    """Lays the tensors' bytes out (64-aligned) and returns the file bytes.
+
+    post_layout(model) runs after the tensors got their offsets (to break an offset or length);
+    final(model) runs after weights_offset/weights_length were fixed (to break those)."""
     segment = bytearray()
     for t in model["tensors"]:
-        data = t.get("data", b"")
-        if layout_weights:
-            t["offset"] = len(segment)
-            if "length" not in t or t.get("length_auto", True):
-                t["length"] = len(data)
-        segment += data
+        t["offset"] = len(segment)
+        t["length"] = len(t.get("data", b""))
+        segment += t.get("data", b"")
         segment += b"\0" * (round_up(len(segment), 64) - len(segment))
-    if layout_weights:
-        model["weights_length"] = len(segment)
-    model.setdefault("weights_offset", 1 << 40)  # placeholder of the final width, fixed below
-    for _ in range(2):
+    model["weights_length"] = len(segment)
+    if post_layout:
+        post_layout(model)
+    model["weights_offset"] = 1 << 40  # a placeholder of the final width, fixed below
+
+    def flatbuffer():
         builder = flatbuffers.Builder(1 << 16)
-        clean = _without_data(model)
-        root = serialize(builder, "Model", clean, {})
+        builder.ForceDefaults(True)  # every field present, as the converter writes them
+        root = serialize(builder, "Model", _without_data(model), {})
         builder.FinishSizePrefixed(root, SCHEMA.file_identifier.encode())
-        flat = bytes(builder.Output())
-        if not layout_weights:
-            break
-        weights_offset = round_up(len(flat), 64)
-        if model["weights_offset"] == weights_offset:
-            break
-        model["weights_offset"] = weights_offset
-    blob = flat + b"\0" * (model["weights_offset"] - len(flat)) + bytes(segment) if layout_weights else flat
+        return bytes(builder.Output())
+
+    flat = flatbuffer()
+    model["weights_offset"] = round_up(len(flat), 64)
+    flat = flatbuffer()
+    assert round_up(len(flat), 64) == model["weights_offset"]
+    real_offset = model["weights_offset"]
+    if final:
+        final(model)
+        flat = flatbuffer()
+    blob = flat + b"\0" * max(0, real_offset - len(flat)) + bytes(segment)
     if path:
         with open(path, "wb") as f:
             f.write(blob)
@@ -131,7 +136,7 @@ def _without_data(obj, memo=None):
         out = {}
         memo[id(obj)] = out
         for k, v in obj.items():
-            if k not in ("data", "length_auto"):
+            if k != "data":
                 out[k] = _without_data(v, memo)
         return out
     if isinstance(obj, list):

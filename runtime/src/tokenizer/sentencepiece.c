@@ -497,11 +497,18 @@ static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, sp
       if (id < 0 || m->types[id] == SP_UNUSED) continue;
       sp_node *target = &nodes[key_pos];
       size_t length = key_pos - starts_at;
-      double score = m->types[id] == SP_USER_DEFINED ? (double)((float)length * m->max_score) - 0.1
-                                                      : (double)m->scores[id];
-      double candidate = score + (double)best_till_here;
-      if (target->starts_at == -1 || candidate > (double)target->score) {
-        target->score = (float)candidate;
+      int better;
+      float candidate;
+      if (m->types[id] == SP_USER_DEFINED) {
+        double exact = (double)((float)length * m->max_score) - 0.1 + (double)best_till_here;
+        better = exact > (double)target->score;
+        candidate = (float)exact;
+      } else {
+        candidate = m->scores[id] + best_till_here;
+        better = candidate > target->score;
+      }
+      if (target->starts_at == -1 || better) {
+        target->score = candidate;
         target->starts_at = (int32_t)starts_at;
         target->id = id;
       }
