@@ -39,11 +39,13 @@ static void put16(size_t pos, uint16_t x) {
 }
 
 /* Layout: [0] size prefix, [4] root offset, [8] "NODE", [12] vtable A (8 bytes: 8, 12, voffsets 4 and 8),
- * [20] vtable B (no fields), [24] a leaf node (vtable B), [28] an empty vector; nodes of 12 bytes from 32 on:
- * soffset, next, items. A node without a next / items points at the leaf / the empty vector. */
-#define LEAF 24u
-#define EMPTY_VECTOR 28u
+ * [20] vtable B (no fields), nodes of 12 bytes from 24 on: soffset, next, items; a leaf node (vtable B) and an
+ * empty vector in the last 8 bytes. A node without a next / items points at the leaf / the empty vector
+ * (uoffsets only point forward). */
+static size_t LEAF, EMPTY_VECTOR;
 static size_t write_header(size_t total) {
+  LEAF = total - 8;
+  EMPTY_VECTOR = total - 4;
   memset(buffer, 0, sizeof buffer);
   put32(0, (uint32_t)(total - 4));
   memcpy(buffer + 8, "NODE", 4);
@@ -53,9 +55,9 @@ static size_t write_header(size_t total) {
   put16(18, 8);
   put16(20, 4);
   put16(22, 4);
-  put32(LEAF, LEAF - 20);
+  put32(LEAF, (uint32_t)(LEAF - 20));
   put32(EMPTY_VECTOR, 0);
-  return 32;
+  return 24;
 }
 
 static void write_node(size_t pos, size_t next, size_t items) {
@@ -95,21 +97,26 @@ int main(void) {
 
   /* A chain of 15 nodes + the leaf is 16 deep: fine; 17 nodes are too deep. */
   for (size_t length = 15; length <= 17; length += 2) {
-    size_t pos = write_header(32 + 12 * length + 4);
+    size_t pos = write_header(24 + 12 * length + 8);
     for (size_t i = 0; i < length; i++) write_node(pos + 12 * i, i + 1 < length ? pos + 12 * (i + 1) : 0, 0);
-    expect(length == 15 ? "chain of 15" : "chain of 17", run(32 + 12 * length + 4, pos),
+    expect(length == 15 ? "chain of 15" : "chain of 17", run(24 + 12 * length + 8, pos),
            length == 15 ? FB_OK : FB_ERR_DEPTH);
   }
 
-  /* Amplification: a root whose items are 1000 offsets to one node whose items are the same vector:
-   * ~1000^2 visits from 4 kB, stopped by the budget well before that. */
-  size_t root = write_header(32 + 24 + 4 + 4000);
-  size_t inner = root + 12, vector = inner + 12;
-  write_node(root, 0, vector);
-  write_node(inner, 0, vector);
-  put32(vector, 1000);
-  for (size_t i = 0; i < 1000; i++) put32(vector + 4 + 4 * i, (uint32_t)(inner - (vector + 4 + 4 * i)));
-  expect("shared-offset amplification", run(32 + 24 + 4 + 4000, root), FB_ERR_BUDGET);
+  /* Amplification: the root's items are 1000 offsets to one node whose items are 1000 offsets to the leaf:
+   * 10^6 visits from 8 kB, stopped by the budget. */
+  size_t total = 24 + 12 + 4004 + 12 + 4004 + 8;
+  size_t root = write_header(total);
+  size_t outer = root + 12, inner = outer + 4004, inner_items = inner + 12;
+  write_node(root, 0, outer);
+  write_node(inner, 0, inner_items);
+  put32(outer, 1000);
+  put32(inner_items, 1000);
+  for (size_t i = 0; i < 1000; i++) {
+    put32(outer + 4 + 4 * i, (uint32_t)(inner - (outer + 4 + 4 * i)));
+    put32(inner_items + 4 + 4 * i, (uint32_t)(LEAF - (inner_items + 4 + 4 * i)));
+  }
+  expect("shared-offset amplification", run(total, root), FB_ERR_BUDGET);
 
   /* Structural damage. */
   node = write_header(64);
