@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential cmake ninja-build clang llvm lld libclang-rt-14-dev python3 python3-venv
   libxnnpack-dev libcpuinfo-dev libpthreadpool-dev flatbuffers-compiler libsentencepiece-dev
-  fortunes fortunes-min fortunes-de fortunes-ru fortunes-zh valgrind)
+  fortunes fortunes-min fortunes-de fortunes-ru fortunes-zh valgrind xz-utils
+  gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-user default-jdk-headless junit4
+  gobjc libgnustep-base-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
