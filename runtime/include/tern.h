@@ -54,12 +54,32 @@ TERN_API const char *tern_version_string(void);
 typedef struct tern_model tern_model;
 typedef struct tern_session tern_session;
 
+/* Memory. Every heap allocation of libtern goes through a tern_allocator (the model's: load, verification
+ * tables, tokenizer tries; the session's: the session and its arena), shaped like XNNPACK's xnn_allocator.
+ * NULL in the options means the C library (malloc / free / aligned_alloc). A failed allocation makes the call
+ * return TERN_ERR_OUT_OF_MEMORY with everything it allocated already freed. All four functions are required;
+ * deallocate / aligned_deallocate are never called with NULL, and aligned_deallocate only receives pointers
+ * from aligned_allocate. alignment is a power of two >= sizeof(void *); size is never 0. The functions may be
+ * called from any thread that calls into libtern (load, session create and free), never during inference:
+ * after tern_session_create returns, tern_tokenize / tern_run_ids / tern_run_text / tern_embed /
+ * tern_classify allocate nothing. The file itself is mapped with mmap (use_mmap = 1), not allocated; with
+ * use_mmap = 0 its copy comes from aligned_allocate. The struct is copied: it need not outlive the call, but
+ * context must live until the last model / session made with it is freed. */
+typedef struct tern_allocator {
+  void *context;
+  void *(*allocate)(void *context, size_t size);
+  void (*deallocate)(void *context, void *pointer);
+  void *(*aligned_allocate)(void *context, size_t alignment, size_t size);
+  void (*aligned_deallocate)(void *context, void *pointer);
+} tern_allocator;
+
 /* Options: always start from tern_*_default_options() so fields added later get their defaults. */
 typedef struct tern_model_options {
   uint32_t struct_size;       /* sizeof(tern_model_options); set by the default constructor */
   int use_mmap;               /* 1 (default): map the file read-only; 0: read it into memory */
   char *error_message;        /* optional: receives a NUL-terminated message on failure */
   size_t error_message_size;
+  const tern_allocator *allocator; /* NULL (default): the C library; copied, see tern_allocator */
 } tern_model_options;
 
 TERN_API tern_model_options tern_model_default_options(void);
@@ -145,6 +165,8 @@ typedef struct tern_session_options {
   const char *isa;             /* kernel set: NULL (default): best for this CPU or $TERN_ISA; "scalar", ... */
   char *error_message;         /* optional: receives a NUL-terminated message when create fails */
   size_t error_message_size;
+  const tern_allocator *allocator; /* NULL (default): the model's allocator (the C library unless the model
+                                      was loaded with one); copied, see tern_allocator */
 } tern_session_options;
 
 TERN_API tern_session_options tern_session_default_options(void);

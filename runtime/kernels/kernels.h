@@ -14,6 +14,15 @@
  *   int8 GEMM: acc[m][n] = sum_k a[m][k] * w[n][k] in int32 (exact, any order);
  *              y = (float)acc * (a_scale[m] * w_scale[n]) + bias[n]   (bias 0 when NULL), then act(y).
  *              The products are evaluated exactly in that order, without FMA contraction.
+ *   quantize_qd8 (asymmetric, what int8 linears with channel sums run):
+ *              low = min(0, min_k x[k]), high = max(0, max_k x[k]), range = high - low (f32);
+ *              if range == 0 or not finite: scale = 0, zero_point = 0, every q = 0; else
+ *              scale = range / 255.0f, inv = 255.0f / range, zero_point = -128 - nearest-even(low * inv),
+ *              q[k] = nearest-even(x[k] * inv) + zero_point clamped to [-128, 127]; x ~ (q - zero_point) * scale.
+ *              Row padding bytes are 0.
+ *   qd8 GEMM:  acc as above; y = (float)(acc - a_zero_point[m] * w_sum[n]) * (a_scale[m] * w_scale[n])
+ *              + bias[n], then act(y); w_sum[n] = sum_k w[n][k] (Tensor.channel_sums). Exact in int32 for
+ *              k < 2^16.
  */
 #ifndef TERN_KERNELS_H
 #define TERN_KERNELS_H
@@ -34,6 +43,16 @@ static inline size_t tern_round_up(size_t value, size_t multiple) {
  * q_stride >= round_up(k,4)) with one scale per row. */
 typedef void (*tern_quantize_qs8_fn)(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q,
                                      size_t q_stride, float *scale);
+
+/* As tern_quantize_qs8_fn, asymmetric: one scale and one zero point per row (see above). */
+typedef void (*tern_quantize_qd8_fn)(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q,
+                                     size_t q_stride, float *scale, int32_t *zero_point);
+
+/* As tern_gemm_qs8_f32_fn for rows quantized by quantize_qd8; w_sums: the weight's channel sums. */
+typedef void (*tern_gemm_qd8_f32_fn)(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                     const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
+                                     const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
+                                     size_t y_stride, tern_activation act);
 
 /* y[m][n] = act(dequant(a[m] . w[n]) + bias[n]); w in the Packed16x4 layout of tern.fbs for [n, k]. */
 typedef void (*tern_gemm_qs8_f32_fn)(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
@@ -70,6 +89,12 @@ void tern_quantize_qs8__scalar(size_t m, size_t k, const float *x, size_t x_stri
 void tern_gemm_qs8_f32_16x4__scalar(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                     const float *a_scale, const int8_t *w_packed, const float *w_scale,
                                     const float *bias, float *y, size_t y_stride, tern_activation act);
+void tern_quantize_qd8__scalar(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
+                               float *scale, int32_t *zero_point);
+void tern_gemm_qd8_f32_16x4__scalar(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                    const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
+                                    const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
+                                    size_t y_stride, tern_activation act);
 void tern_gemm_f32_f32__scalar(size_t m, size_t n, size_t k, const float *x, size_t x_stride, const float *w,
                                const float *bias, float *y, size_t y_stride, tern_activation act);
 void tern_gemm_f32_f16__scalar(size_t m, size_t n, size_t k, const float *x, size_t x_stride, const uint16_t *w,

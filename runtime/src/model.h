@@ -109,6 +109,8 @@ typedef struct tern_tokenizer_spec {
   uint32_t precompiled_charsmap_size;
   int add_dummy_prefix, remove_extra_whitespaces, escape_whitespaces, treat_whitespace_as_suffix, byte_fallback;
   int remove_space, keep_accents, do_lower_case;
+  /* Where the tokenizer allocates its tables (allocator.h): the model's allocator, set by the loader. */
+  const tern_allocator *allocator;
 } tern_tokenizer_spec;
 
 typedef struct tern_pooling {
@@ -146,6 +148,7 @@ struct tern_model {
   size_t file_size;
   int mapped;                 /* 1: munmap(file) on free; 0 and owns_buffer: free(file); else borrowed */
   int owns_buffer;
+  tern_allocator allocator;   /* every allocation of the model and its tokenizer (allocator.h) */
 
   uint32_t format_version;
   tern_model_kind kind;

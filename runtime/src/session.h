@@ -42,6 +42,7 @@ struct tern_session {
   float *ffn;             /* T x intermediate */
   int8_t *quantized;      /* T x round_up(max_in, 4) */
   float *row_scales;      /* T */
+  int32_t *row_zero_points; /* T (asymmetric int8 rows) */
   float *scores;          /* max_seq_len */
   float *row_scratch;     /* E: one dequantized table row */
   float *head_rows;       /* B x H: token 0 of each text, then the pooler output */

@@ -173,17 +173,17 @@ static tern_status check_tensors(view_builder *b) {
   tern_model *m = b->model;
   fb_vector records = tern_fb_Model_tensors(b->root);
   if (records.count == 0) return fail(b, TERN_ERR_MALFORMED, "model: no tensors");
-  m->tensors = calloc(records.count, sizeof *m->tensors);
+  m->tensors = tern_allocate_zeroed(&b->model->allocator, records.count, sizeof *m->tensors);
   if (m->tensors == NULL) return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory for %u tensors", records.count);
   m->num_tensors = records.count;
   for (uint32_t i = 0; i < records.count; i++) TRY(check_tensor(b, i, fb_vector_table(records, i), &m->tensors[i]));
 
   /* Overlap and duplicate names: sort once each, compare neighbours. */
-  tensor_span *spans = malloc(records.count * sizeof *spans);
-  tensor_name *order = malloc(records.count * sizeof *order);
+  tensor_span *spans = tern_allocate_array(&b->model->allocator, records.count, sizeof *spans);
+  tensor_name *order = tern_allocate_array(&b->model->allocator, records.count, sizeof *order);
   if (spans == NULL || order == NULL) {
-    free(spans);
-    free(order);
+    tern_deallocate(&b->model->allocator, spans);
+    tern_deallocate(&b->model->allocator, order);
     return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory checking tensors");
   }
   for (uint32_t i = 0; i < records.count; i++) {
@@ -206,8 +206,8 @@ static tern_status check_tensors(view_builder *b) {
       status = fail(b, TERN_ERR_BAD_TENSOR, "tensors %u and %u share the name '%s'", order[i - 1].index,
                     order[i].index, order[i].name);
   }
-  free(spans);
-  free(order);
+  tern_deallocate(&b->model->allocator, spans);
+  tern_deallocate(&b->model->allocator, order);
   return status;
 }
 
@@ -421,7 +421,7 @@ static tern_status check_layers(view_builder *b) {
   tern_model *m = b->model;
   fb_vector sets = tern_fb_Model_weight_sets(b->root);
   if (sets.count == 0) return fail(b, TERN_ERR_MALFORMED, "model: no weight sets");
-  m->weight_sets = calloc(sets.count, sizeof *m->weight_sets);
+  m->weight_sets = tern_allocate_zeroed(&b->model->allocator, sets.count, sizeof *m->weight_sets);
   if (m->weight_sets == NULL) return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory for %u weight sets", sets.count);
   m->num_weight_sets = sets.count;
   for (uint32_t i = 0; i < sets.count; i++)
@@ -453,7 +453,7 @@ static tern_status find_duplicate(view_builder *b, const tern_str *pieces, uint3
                                   int64_t *second) {
   size_t slots = 16;
   while (slots < (size_t)count * 2) slots *= 2;
-  uint32_t *table = malloc(slots * sizeof *table);
+  uint32_t *table = tern_allocate_array(&b->model->allocator, slots, sizeof *table);
   if (table == NULL) return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory checking the vocabulary");
   memset(table, 0xff, slots * sizeof *table);
   *first = *second = -1;
@@ -470,7 +470,7 @@ static tern_status find_duplicate(view_builder *b, const tern_str *pieces, uint3
     }
     table[slot] = i;
   }
-  free(table);
+  tern_deallocate(&b->model->allocator, table);
   return TERN_OK;
 }
 
@@ -496,7 +496,7 @@ static tern_status check_tokenizer(view_builder *b) {
   uint32_t vocab = pieces.count;
   if (vocab != m->hyper.vocab_size)
     return fail(b, TERN_ERR_BAD_TOKENIZER, "tokenizer: %u pieces, hyper.vocab_size is %u", vocab, m->hyper.vocab_size);
-  tern_str *strs = malloc(vocab * sizeof *strs);
+  tern_str *strs = tern_allocate_array(&b->model->allocator, vocab, sizeof *strs);
   if (strs == NULL) return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory for %u pieces", vocab);
   spec->pieces = strs;
   spec->vocab_size = vocab;
@@ -590,7 +590,7 @@ static tern_status check_outputs(view_builder *b) {
 
   fb_vector heads = tern_fb_Model_heads(b->root);
   if (heads.count != 0) {
-    m->heads = calloc(heads.count, sizeof *m->heads);
+    m->heads = tern_allocate_zeroed(&b->model->allocator, heads.count, sizeof *m->heads);
     if (m->heads == NULL) return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory for %u heads", heads.count);
     m->num_heads_out = heads.count;
   }
@@ -610,7 +610,7 @@ static tern_status check_outputs(view_builder *b) {
     if (labels.count == 0) return fail(b, TERN_ERR_BAD_INDEX, "heads[%u]: no labels", i);
     snprintf(role, sizeof role, "heads[%u].classifier", i);
     TRY(check_linear(b, tern_fb_Head_classifier(record), role, labels.count, h->hidden_size, 1, &head->classifier));
-    const char **names = malloc(labels.count * sizeof *names);
+    const char **names = tern_allocate_array(&b->model->allocator, labels.count, sizeof *names);
     if (names == NULL) return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory for %u labels", labels.count);
     head->labels = names;
     head->num_labels = labels.count;
@@ -643,7 +643,7 @@ static tern_status check_outputs(view_builder *b) {
     st->min_cosine = tern_fb_SelfTest_min_cosine(selftest);
     if (!(st->min_cosine >= -1.0f && st->min_cosine <= 1.0f))
       return fail(b, TERN_ERR_MALFORMED, "self_test.min_cosine %g outside [-1, 1]", (double)st->min_cosine);
-    tern_str *strs = malloc(texts.count * sizeof *strs);
+    tern_str *strs = tern_allocate_array(&b->model->allocator, texts.count, sizeof *strs);
     if (strs == NULL) return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory for self-test texts");
     st->texts = strs;
     st->count = texts.count;
@@ -659,7 +659,7 @@ static tern_status check_outputs(view_builder *b) {
 
   fb_vector metadata = tern_fb_Model_metadata(b->root);
   if (metadata.count != 0) {
-    m->metadata = calloc(metadata.count, sizeof *m->metadata);
+    m->metadata = tern_allocate_zeroed(&b->model->allocator, metadata.count, sizeof *m->metadata);
     if (m->metadata == NULL) return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory for metadata");
     m->num_metadata = metadata.count;
   }
@@ -744,22 +744,22 @@ tern_status tern_model_view_build(tern_model *model, char *err, size_t err_size)
 }
 
 void tern_model_view_release(tern_model *model) {
-  free(model->tensors);
+  tern_deallocate(&model->allocator, model->tensors);
   model->tensors = NULL;
   model->num_tensors = 0;
-  free(model->weight_sets);
+  tern_deallocate(&model->allocator, model->weight_sets);
   model->weight_sets = NULL;
   model->num_weight_sets = 0;
-  free((void *)model->tokenizer_spec.pieces);
+  tern_deallocate(&model->allocator, (void *)model->tokenizer_spec.pieces);
   model->tokenizer_spec.pieces = NULL;
-  for (uint32_t i = 0; i < model->num_heads_out; i++) free((void *)model->heads[i].labels);
-  free(model->heads);
+  for (uint32_t i = 0; i < model->num_heads_out; i++) tern_deallocate(&model->allocator, (void *)model->heads[i].labels);
+  tern_deallocate(&model->allocator, model->heads);
   model->heads = NULL;
   model->num_heads_out = 0;
-  free((void *)model->selftest.texts);
+  tern_deallocate(&model->allocator, (void *)model->selftest.texts);
   model->selftest.texts = NULL;
   model->selftest.count = 0;
-  free(model->metadata);
+  tern_deallocate(&model->allocator, model->metadata);
   model->metadata = NULL;
   model->num_metadata = 0;
 }

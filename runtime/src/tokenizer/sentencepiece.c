@@ -471,9 +471,9 @@ static tern_status normalize(const tern_sp_model *m, const uint8_t *in, size_t l
   return o->overflow ? TERN_ERR_TOO_LONG : TERN_OK;
 }
 
-/* unigram Model::EncodeOptimized, forward pass. Float/double mix as in the library: a user-defined
- * candidate is computed in double (length * max_score - 0.1), a normal one as double(score) + best, the
- * unknown one in float; the comparison is strict, so the first candidate found wins ties. */
+/* unigram Model::EncodeOptimized, forward pass. Float/double mix as in the library: piece candidates are
+ * computed and compared in double (see below), the unknown one in float; the comparison is strict, so
+ * the first candidate found (the shortest piece, then <unk>) wins ties. */
 static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, sp_node *nodes) {
   for (size_t i = 0; i <= size; i++) {
     nodes[i].score = 0.0f;
@@ -497,18 +497,13 @@ static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, sp
       if (id < 0 || m->types[id] == SP_UNUSED) continue;
       sp_node *target = &nodes[key_pos];
       size_t length = key_pos - starts_at;
-      int better;
-      float candidate;
-      if (m->types[id] == SP_USER_DEFINED) {
-        double exact = (double)((float)length * m->max_score) - 0.1 + (double)best_till_here;
-        better = exact > (double)target->score;
-        candidate = (float)exact;
-      } else {
-        candidate = m->scores[id] + best_till_here;
-        better = candidate > target->score;
-      }
-      if (target->starts_at == -1 || better) {
-        target->score = candidate;
+      /* The library's `cond ? length * max_score_ - 0.1 : GetScore(id)` has type double, so both kinds
+       * of candidate are summed and compared in double and only stored as float. */
+      double score = m->types[id] == SP_USER_DEFINED ? (double)((float)length * m->max_score) - 0.1
+                                                     : (double)m->scores[id];
+      double candidate = score + (double)best_till_here;
+      if (target->starts_at == -1 || candidate > (double)target->score) {
+        target->score = (float)candidate;
         target->starts_at = (int32_t)starts_at;
         target->id = id;
       }

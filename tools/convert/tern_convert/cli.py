@@ -18,13 +18,17 @@ def main(argv=None):
     parser.add_argument("--factorize-embeddings", type=int, metavar="RANK",
                         help="store the word table as a rank-RANK SVD factorization")
     parser.add_argument("--max-length", type=int, help="tokens per text incl. specials (default: the model's)")
+    parser.add_argument("--outlier-channels", type=int, default=0, metavar="K",
+                        help="int8: keep up to K outlier input channels per linear in f32 (needs the proposed "
+                        "Linear.outlier_* schema fields)")
     parser.add_argument("--report", metavar="JSON", help="write the conversion report as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or report table")
     args = parser.parse_args(argv)
     from .convert import convert
     try:
         report = convert(args.model_dir, args.output, dtype=args.dtype, factorize_rank=args.factorize_embeddings,
-                         max_length=args.max_length, progress=not args.quiet)
+                         max_length=args.max_length, progress=not args.quiet,
+                         outlier_channels=args.outlier_channels)
     except ConversionError as error:
         print(f"tern-convert: error: {error}", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from . import __version__
 from .architecture import build_spec
+from .calibrate import mark_outlier_channels
 from .checkpoint import load_config, load_weights
 from .errors import ConversionError
 from .pooling_config import read_pooling
@@ -19,7 +20,7 @@ from .report import build_report
 from .samples import SAMPLE_SENTENCES, SELF_TEST_COUNT
 from .svd import factorize_embeddings
 from .tokenizer_data import read_tokenizer
-from .writer import serialize, store_tensors, write_model_file
+from .writer import schema_has_outliers, serialize, store_tensors, write_model_file
 
 WEIGHT_DTYPES = ("int8", "f16", "f32")
 
@@ -70,7 +71,8 @@ def _outputs(encoder, spec, ids_list, output):
     return [encoder.embed(ids) for ids in ids_list]
 
 
-def convert(model_dir, output_path, dtype="int8", factorize_rank=None, max_length=None, progress=True):
+def convert(model_dir, output_path, dtype="int8", factorize_rank=None, max_length=None, progress=True,
+            outlier_channels=0):
     """Converts model_dir to output_path; returns the report dict."""
     if dtype not in WEIGHT_DTYPES:
         raise ConversionError(f"--dtype {dtype!r}: expected one of {', '.join(WEIGHT_DTYPES)}")
@@ -87,6 +89,15 @@ def convert(model_dir, output_path, dtype="int8", factorize_rank=None, max_lengt
         extra["svd_relative_error"] = factorize_embeddings(spec, factorize_rank)
         extra["svd_rank"] = factorize_rank
         spec.metadata["factorized_embeddings_rank"] = str(factorize_rank)
+
+    if outlier_channels and dtype == "int8":
+        if not schema_has_outliers():
+            raise ConversionError("--outlier-channels needs Linear.outlier_channels/outlier_weight in "
+                                  "runtime/schema/tern.fbs (proposed, not in the schema yet)")
+        if spec is original:
+            spec = copy.copy(spec)
+        spec.weight_sets = copy.deepcopy(spec.weight_sets)
+        extra["outlier_channels_total"] = mark_outlier_channels(spec, outlier_channels)
 
     with tqdm(total=3, desc="convert", disable=not progress, unit="step") as bar:
         bar.set_postfix_str("quantizing")

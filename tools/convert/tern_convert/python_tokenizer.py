@@ -4,6 +4,8 @@ SentencePiece). Used only for the report and the self-test vectors."""
 
 import unicodedata
 
+from .errors import ConversionError
+
 
 def make_tokenizer(tokenizer):
     """Returns encode(text) -> list of ids with [CLS]/[SEP] and truncation to max_length."""
@@ -47,7 +49,10 @@ def albert_preprocess(text, remove_space, keep_accents, do_lower_case):
 
 def _sentencepiece(data):
     import sentencepiece
-    processor = sentencepiece.SentencePieceProcessor(model_proto=data["model_bytes"])
+    try:
+        processor = sentencepiece.SentencePieceProcessor(model_proto=data["model_bytes"])
+    except RuntimeError as error:
+        raise ConversionError(f"the sentencepiece library refuses the model: {error}") from None
     limit = data["max_length"] - 2
 
     def encode(text):

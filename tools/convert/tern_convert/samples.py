@@ -15,3 +15,23 @@ SAMPLE_SENTENCES = [
     "Could you recommend a good restaurant near the train station?",
 ]
 SELF_TEST_COUNT = 4
+
+# Only for finding outlier channels; kept apart from the sentences the report measures on.
+CALIBRATION_SENTENCES = [
+    "What time does the museum open on Sundays?",
+    "The committee approved the new budget after a long debate.",
+    "My cat likes to sleep in the sun next to the window.",
+    "Please send me the invoice by Friday.",
+    "Solar panels convert sunlight into electricity.",
+    "He scored twice in the second half and won the match.",
+    "The recipe needs two eggs, flour, sugar and a pinch of salt.",
+    "Symptoms include fever, cough and fatigue.",
+    "Our flight was delayed by three hours because of fog.",
+    "The library is closed for renovation until March.",
+    "Can you explain how this algorithm works?",
+    "Ok",
+    "Thanks!",
+    "The Treaty of Westphalia was signed in 1648.",
+    "Download the latest version from the official website.",
+    "Why is the sky blue?",
+]

@@ -11,6 +11,8 @@ import numpy as np
 class LinearSpec:
     weight: np.ndarray            # [out, in] float32
     bias: Optional[np.ndarray]    # [out] float32 or None
+    # int8 only: input channels computed in f32 beside the int8 product (see calibrate.py)
+    outlier_channels: Optional[np.ndarray] = None
 
 
 @dataclass

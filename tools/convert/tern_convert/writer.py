@@ -12,6 +12,7 @@ import numpy as np
 from . import FORMAT_VERSION
 from .fb import (Embeddings, Head, Hyper, KeyValue, LayerNorm, Linear, Model, Pooling, SelfTest, Tensor,
                  Tokenizer, WeightSet)
+from .errors import ConversionError
 from .packing import round_up
 from .tensor_store import TensorStore
 
@@ -28,12 +29,22 @@ def store_tensors(spec, weight_dtype):
     store = TensorStore(weight_dtype)
     emb = spec.embeddings
 
-    def linear(prefix, lin, part, embedding_like=False):
+    def linear(prefix, lin, part):
         if lin is None:
             return None
-        weight = store.add_linear_weight(prefix + ".weight", lin.weight, part)
+        outliers = lin.outlier_channels if weight_dtype == "int8" else None
+        if outliers is None:
+            weight = store.add_linear_weight(prefix + ".weight", lin.weight, part)
+        else:
+            # The outlier channels' columns run in f32 (outlier_weight); stored as 0 in the int8 weight.
+            zeroed = lin.weight.copy()
+            zeroed[:, outliers] = 0
+            weight = store.add_linear_weight(prefix + ".weight", zeroed, part)
         bias = store.add_f32(prefix + ".bias", lin.bias, part) if lin.bias is not None else -1
-        return (weight, bias)
+        if outliers is None:
+            return (weight, bias)
+        outlier_weight = store.add_f32(prefix + ".outlier_weight", lin.weight[:, outliers], part)
+        return (weight, bias, np.asarray(outliers, "<u4"), outlier_weight)
 
     def norm(prefix, ln, part):
         return (store.add_f32(prefix + ".gamma", ln.gamma, part), store.add_f32(prefix + ".beta", ln.beta, part),
@@ -91,10 +102,23 @@ def _tables_vector(builder, offsets):
     return builder.EndVector()
 
 
-def _linear(builder, pair):
+def schema_has_outliers():
+    """The optional Linear.outlier_channels / outlier_weight fields (proposed; see calibrate.py)."""
+    return hasattr(Linear, "AddOutlierChannels") and hasattr(Linear, "AddOutlierWeight")
+
+
+def _linear(builder, entry):
+    channels = None
+    if len(entry) == 4:
+        if not schema_has_outliers():
+            raise ConversionError("--outlier-channels needs Linear.outlier_channels/outlier_weight in tern.fbs")
+        channels = builder.CreateNumpyVector(entry[2])
     Linear.Start(builder)
-    Linear.AddWeight(builder, pair[0])
-    Linear.AddBias(builder, pair[1])
+    Linear.AddWeight(builder, entry[0])
+    Linear.AddBias(builder, entry[1])
+    if channels is not None:
+        Linear.AddOutlierChannels(builder, channels)
+        Linear.AddOutlierWeight(builder, entry[3])
     return Linear.End(builder)
 
 
