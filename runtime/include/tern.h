@@ -1,8 +1,11 @@
 /* tern.h — the public API of libtern, a small inference runtime for Transformer encoders.
  *
  * Ownership: every *_create / *_load has a matching *_free. A tern_model is immutable after load and may
- * be shared by any number of threads; a tern_session belongs to one thread at a time (using one session
- * from two threads at once is undefined behaviour: give each thread its own session).
+ * be shared by any number of threads; a tern_session belongs to one thread at a time: give each thread its
+ * own session. A call on a session that another thread is using at that moment (tern_tokenize, tern_run_ids,
+ * tern_run_text, tern_embed, tern_classify) is detected and refused with TERN_ERR_SESSION_BUSY without
+ * touching the session (an atomic flag; its last error stays the other call's). tern_session_free while
+ * another thread is inside a call on the same session is undefined, as is any use after free.
  * Every fallible call returns a tern_status and writes results through out-parameters; the library never
  * aborts, exits or prints. A human message for the last failure is tern_session_last_error() or, for
  * load, the message buffer in tern_model_options / tern_last_load_error().
@@ -45,7 +48,8 @@ typedef enum tern_status {
   TERN_ERR_TOO_LONG = 14,         /* input longer than the session allows */
   TERN_ERR_NO_HEAD = 15,          /* classify on a model without a classification head */
   TERN_ERR_SELFTEST_FAILED = 16,
-  TERN_ERR_INTERNAL = 17
+  TERN_ERR_INTERNAL = 17,
+  TERN_ERR_SESSION_BUSY = 18      /* the session is running a call on another thread (see tern_session) */
 } tern_status;
 
 TERN_API const char *tern_status_string(tern_status status);

@@ -1,16 +1,34 @@
 /* api.c — the public inference entry points: argument checks, splitting work into passes that fit the
  * session's arena, tokenization, and copying results out. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "session.h"
 #include "tokenizer/tokenizer.h"
 
-#define CHECK_SESSION(session)                          \
-  do {                                                  \
-    if ((session) == NULL) return TERN_ERR_INVALID_ARGUMENT; \
-    (session)->last_error[0] = '\0';                    \
+/* Every public entry point runs its *_exclusive body between enter() and leave(): a second thread that
+ * calls in while another call runs is refused before it touches the session (see tern.h). */
+static int enter(tern_session *session) {
+  int expected = 0;
+  if (!atomic_compare_exchange_strong_explicit(&session->busy, &expected, 1, memory_order_acquire,
+                                               memory_order_relaxed))
+    return 0;
+  session->last_error[0] = '\0';
+  return 1;
+}
+
+static tern_status leave(tern_session *session, tern_status status) {
+  atomic_store_explicit(&session->busy, 0, memory_order_release);
+  return status;
+}
+
+#define EXCLUSIVE(session, call)                                   \
+  do {                                                             \
+    if ((session) == NULL) return TERN_ERR_INVALID_ARGUMENT;       \
+    if (!enter(session)) return TERN_ERR_SESSION_BUSY;             \
+    return leave((session), (call));                               \
   } while (0)
 
 static const tern_head *first_head(const tern_session *session) {
@@ -88,9 +106,8 @@ static void run_pass(tern_session *session, const int32_t *ids, const int32_t *t
   }
 }
 
-tern_status tern_run_ids(tern_session *session, const int32_t *ids, const int32_t *type_ids, const size_t *lengths,
-                         size_t count, tern_outputs *outputs) {
-  CHECK_SESSION(session);
+static tern_status run_ids_exclusive(tern_session *session, const int32_t *ids, const int32_t *type_ids,
+                                     const size_t *lengths, size_t count, tern_outputs *outputs) {
   if (ids == NULL || lengths == NULL || outputs == NULL)
     return tern_session_fail(session, TERN_ERR_INVALID_ARGUMENT, "tern_run_ids: %s is NULL",
                              ids == NULL ? "ids" : lengths == NULL ? "lengths" : "outputs");
@@ -117,6 +134,11 @@ tern_status tern_run_ids(tern_session *session, const int32_t *ids, const int32_
   return TERN_OK;
 }
 
+tern_status tern_run_ids(tern_session *session, const int32_t *ids, const int32_t *type_ids, const size_t *lengths,
+                         size_t count, tern_outputs *outputs) {
+  EXCLUSIVE(session, run_ids_exclusive(session, ids, type_ids, lengths, count, outputs));
+}
+
 /* Tokenizes one text into session->text_ids / text_type_ids; *n receives the token count. */
 static tern_status tokenize_text(tern_session *session, const char *utf8, size_t length, size_t text_index,
                                  size_t *n) {
@@ -139,9 +161,8 @@ static tern_status tokenize_text(tern_session *session, const char *utf8, size_t
   return TERN_OK;
 }
 
-tern_status tern_tokenize(tern_session *session, const char *utf8, size_t length, int32_t *ids, size_t cap,
-                          size_t *n_ids) {
-  CHECK_SESSION(session);
+static tern_status tokenize_exclusive(tern_session *session, const char *utf8, size_t length, int32_t *ids,
+                                      size_t cap, size_t *n_ids) {
   if (n_ids == NULL || (ids == NULL && cap != 0))
     return tern_session_fail(session, TERN_ERR_INVALID_ARGUMENT, "tern_tokenize: %s is NULL",
                              n_ids == NULL ? "n_ids" : "ids");
@@ -154,8 +175,12 @@ tern_status tern_tokenize(tern_session *session, const char *utf8, size_t length
   return TERN_OK;
 }
 
-tern_status tern_run_text(tern_session *session, const char *utf8, size_t length, tern_outputs *outputs) {
-  CHECK_SESSION(session);
+tern_status tern_tokenize(tern_session *session, const char *utf8, size_t length, int32_t *ids, size_t cap,
+                          size_t *n_ids) {
+  EXCLUSIVE(session, tokenize_exclusive(session, utf8, length, ids, cap, n_ids));
+}
+
+static tern_status run_text_exclusive(tern_session *session, const char *utf8, size_t length, tern_outputs *outputs) {
   if (outputs == NULL) return tern_session_fail(session, TERN_ERR_INVALID_ARGUMENT, "tern_run_text: outputs is NULL");
   size_t n = 0;
   tern_status status = tokenize_text(session, utf8, length, 0, &n);
@@ -169,9 +194,12 @@ tern_status tern_run_text(tern_session *session, const char *utf8, size_t length
   return TERN_OK;
 }
 
-tern_status tern_embed(tern_session *session, const char *const *texts, const size_t *lengths, size_t count,
-                       float *out, size_t out_cap, size_t *needed) {
-  CHECK_SESSION(session);
+tern_status tern_run_text(tern_session *session, const char *utf8, size_t length, tern_outputs *outputs) {
+  EXCLUSIVE(session, run_text_exclusive(session, utf8, length, outputs));
+}
+
+static tern_status embed_exclusive(tern_session *session, const char *const *texts, const size_t *lengths,
+                                   size_t count, float *out, size_t out_cap, size_t *needed) {
   if (texts == NULL || lengths == NULL || out == NULL)
     return tern_session_fail(session, TERN_ERR_INVALID_ARGUMENT, "tern_embed: %s is NULL",
                              texts == NULL ? "texts" : lengths == NULL ? "lengths" : "out");
@@ -208,9 +236,13 @@ tern_status tern_embed(tern_session *session, const char *const *texts, const si
   return TERN_OK;
 }
 
-tern_status tern_classify(tern_session *session, const char *utf8, size_t length, float *logits, size_t cap,
-                          size_t *num_labels) {
-  CHECK_SESSION(session);
+tern_status tern_embed(tern_session *session, const char *const *texts, const size_t *lengths, size_t count,
+                       float *out, size_t out_cap, size_t *needed) {
+  EXCLUSIVE(session, embed_exclusive(session, texts, lengths, count, out, out_cap, needed));
+}
+
+static tern_status classify_exclusive(tern_session *session, const char *utf8, size_t length, float *logits,
+                                      size_t cap, size_t *num_labels) {
   if (logits == NULL || num_labels == NULL)
     return tern_session_fail(session, TERN_ERR_INVALID_ARGUMENT, "tern_classify: %s is NULL",
                              logits == NULL ? "logits" : "num_labels");
@@ -225,5 +257,10 @@ tern_status tern_classify(tern_session *session, const char *utf8, size_t length
   memset(&outputs, 0, sizeof outputs);
   outputs.logits = logits;
   outputs.logits_cap = cap;
-  return tern_run_text(session, utf8, length, &outputs);
+  return run_text_exclusive(session, utf8, length, &outputs);
+}
+
+tern_status tern_classify(tern_session *session, const char *utf8, size_t length, float *logits, size_t cap,
+                          size_t *num_labels) {
+  EXCLUSIVE(session, classify_exclusive(session, utf8, length, logits, cap, num_labels));
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "allocator.h"
 #include "format/model_view.h"
 #include "model.h"
 #include "tokenizer/tokenizer.h"
@@ -52,12 +53,33 @@ static int options_valid(const tern_model_options *options) {
   return options == NULL || options->struct_size >= offsetof(tern_model_options, error_message_size) + sizeof(size_t);
 }
 
+/* The allocator the options name (fields a shorter, older struct lacks count as NULL), or NULL when it is
+ * present but incomplete. */
+static const tern_allocator *options_allocator(const tern_model_options *options) {
+  if (options == NULL || options->struct_size < offsetof(tern_model_options, allocator) + sizeof options->allocator ||
+      options->allocator == NULL)
+    return &tern_libc_allocator;
+  return tern_allocator_is_valid(options->allocator) ? options->allocator : NULL;
+}
+
+/* The model record itself comes from the allocator and keeps a copy of it for everything after. */
+static tern_model *new_model(const tern_allocator *allocator) {
+  tern_model *model = tern_allocate_zeroed(allocator, 1, sizeof *model);
+  if (model != NULL) model->allocator = *allocator;
+  return model;
+}
+
+static void delete_model(tern_model *model) {
+  tern_allocator allocator = model->allocator;
+  tern_deallocate(&allocator, model);
+}
+
 static void release_storage(tern_model *model) {
   if (model->file == NULL) return;
   if (model->mapped)
     munmap((void *)model->file, model->file_size);
   else if (model->owns_buffer)
-    free((void *)model->file);
+    tern_aligned_deallocate(&model->allocator, (void *)model->file);
   model->file = NULL;
 }
 
@@ -67,13 +89,14 @@ static tern_status build_model(tern_model *model, tern_model **out_model) {
   message[0] = 0;
   tern_status status = tern_model_view_build(model, message, sizeof message);
   if (status == TERN_OK && model->tokenizer_spec.vocab_size > 0) {
+    model->tokenizer_spec.allocator = &model->allocator;
     status = tern_tokenizer_create(&model->tokenizer_spec, &model->tokenizer, message, sizeof message);
     if (status != TERN_OK) tern_model_view_release(model);
   }
   if (status != TERN_OK) {
     load_error(status, "%s", message[0] ? message : tern_status_string(status));
     release_storage(model);
-    free(model);
+    delete_model(model);
     return status;
   }
   *out_model = model;
@@ -88,24 +111,27 @@ tern_status tern_model_load_from_memory(const void *data, size_t size, const ter
     return finish(load_error(TERN_ERR_INVALID_ARGUMENT, "options: struct_size %u too small",
                              options->struct_size), options);
   if (data == NULL) return finish(load_error(TERN_ERR_INVALID_ARGUMENT, "data is NULL"), options);
-  tern_model *model = calloc(1, sizeof *model);
+  const tern_allocator *allocator = options_allocator(options);
+  if (allocator == NULL)
+    return finish(load_error(TERN_ERR_INVALID_ARGUMENT, "options.allocator: a function pointer is NULL"), options);
+  tern_model *model = new_model(allocator);
   if (model == NULL) return finish(load_error(TERN_ERR_OUT_OF_MEMORY, "out of memory"), options);
   model->file = data;
   model->file_size = size;
   return finish(build_model(model, out_model), options);
 }
 
-static tern_status read_whole_file(int fd, size_t size, uint8_t **out, const char *path) {
+static tern_status read_whole_file(const tern_allocator *allocator, int fd, size_t size, uint8_t **out,
+                                   const char *path) {
   /* 64-byte aligned so the weight segment (at a multiple of 64 in the file) is aligned in memory. */
-  size_t rounded = (size + TERN_BUFFER_ALIGNMENT - 1) / TERN_BUFFER_ALIGNMENT * TERN_BUFFER_ALIGNMENT;
-  uint8_t *buffer = aligned_alloc(TERN_BUFFER_ALIGNMENT, rounded ? rounded : TERN_BUFFER_ALIGNMENT);
+  uint8_t *buffer = tern_aligned_allocate(allocator, TERN_BUFFER_ALIGNMENT, size);
   if (buffer == NULL) return load_error(TERN_ERR_OUT_OF_MEMORY, "%s: out of memory for %zu bytes", path, size);
   size_t done = 0;
   while (done < size) {
     ssize_t n = read(fd, buffer + done, size - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      free(buffer);
+      tern_aligned_deallocate(allocator, buffer);
       return load_error(TERN_ERR_IO, "%s: read failed after %zu of %zu bytes: %s", path, done, size,
                         n < 0 ? strerror(errno) : "unexpected end of file");
     }
@@ -123,6 +149,9 @@ tern_status tern_model_load(const char *path, const tern_model_options *options,
     return finish(load_error(TERN_ERR_INVALID_ARGUMENT, "options: struct_size %u too small", options->struct_size),
                   options);
   int use_mmap = options == NULL || options->use_mmap;
+  const tern_allocator *allocator = options_allocator(options);
+  if (allocator == NULL)
+    return finish(load_error(TERN_ERR_INVALID_ARGUMENT, "options.allocator: a function pointer is NULL"), options);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return finish(load_error(TERN_ERR_IO, "%s: cannot open: %s", path, strerror(errno)), options);
   struct stat st;
@@ -145,7 +174,7 @@ tern_status tern_model_load(const char *path, const tern_model_options *options,
     return finish(load_error(TERN_ERR_IO, "%s: too large to map", path), options);
   }
   size_t size = (size_t)st.st_size;
-  tern_model *model = calloc(1, sizeof *model);
+  tern_model *model = new_model(allocator);
   if (model == NULL) {
     close(fd);
     return finish(load_error(TERN_ERR_OUT_OF_MEMORY, "out of memory"), options);
@@ -155,17 +184,17 @@ tern_status tern_model_load(const char *path, const tern_model_options *options,
     if (mapped == MAP_FAILED) {
       tern_status s = load_error(TERN_ERR_IO, "%s: mmap of %zu bytes failed: %s", path, size, strerror(errno));
       close(fd);
-      free(model);
+      delete_model(model);
       return finish(s, options);
     }
     model->file = mapped;
     model->mapped = 1;
   } else {
     uint8_t *buffer = NULL;
-    tern_status s = read_whole_file(fd, size, &buffer, path);
+    tern_status s = read_whole_file(allocator, fd, size, &buffer, path);
     if (s != TERN_OK) {
       close(fd);
-      free(model);
+      delete_model(model);
       return finish(s, options);
     }
     model->file = buffer;
@@ -188,5 +217,5 @@ void tern_model_free(tern_model *model) {
   tern_tokenizer_free(model->tokenizer);
   tern_model_view_release(model);
   release_storage(model);
-  free(model);
+  delete_model(model);
 }

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "allocator.h"
 #include "session.h"
 
 static double cosine(const float *a, const float *b, size_t n) {
@@ -22,7 +23,7 @@ tern_status tern_model_selftest(const tern_model *model, float *worst_cosine) {
   tern_session *session = NULL;
   tern_status status = tern_session_create(model, NULL, &session);
   if (status != TERN_OK) return status;
-  float *actual = malloc(test->dim * sizeof(float));
+  float *actual = tern_allocate_array(&session->allocator, test->dim, sizeof(float));
   if (actual == NULL) {
     tern_session_free(session);
     return TERN_ERR_OUT_OF_MEMORY;
@@ -47,7 +48,7 @@ tern_status tern_model_selftest(const tern_model *model, float *worst_cosine) {
       if (value < worst || isnan(value)) worst = value;
     }
   }
-  free(actual);
+  tern_deallocate(&session->allocator, actual);
   tern_session_free(session);
   *worst_cosine = (float)worst;
   if (status != TERN_OK) return status;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
 #include "tokenizer/tokenizer.h"
 
 #define ARENA_ALIGNMENT 64
@@ -300,11 +301,20 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
     goto done;
   }
 
-  session = calloc(1, sizeof *session);
+  /* A model assembled in memory by a white-box test has no allocator: the C library's then. */
+  const tern_allocator *model_allocator = model->allocator.allocate != NULL ? &model->allocator : &tern_libc_allocator;
+  const tern_allocator *allocator = options.allocator != NULL ? options.allocator : model_allocator;
+  if (!tern_allocator_is_valid(allocator)) {
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "options.allocator: a function pointer is NULL");
+    goto done;
+  }
+  session = tern_allocate_zeroed(allocator, 1, sizeof *session);
   if (session == NULL) {
     status = create_fail(&error, TERN_ERR_OUT_OF_MEMORY, "session: out of memory");
     goto done;
   }
+  session->allocator = *allocator;
+  atomic_init(&session->busy, 0);
   session->model = model;
   session->kernels = kernels;
   session->widths = widths;
@@ -322,7 +332,7 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
     goto done;
   }
   session->arena_bytes = tern_round_up(measure.used, ARENA_ALIGNMENT);
-  session->arena = aligned_alloc(ARENA_ALIGNMENT, session->arena_bytes);
+  session->arena = tern_aligned_allocate(&session->allocator, ARENA_ALIGNMENT, session->arena_bytes);
   if (session->arena == NULL) {
     status = create_fail(&error, TERN_ERR_OUT_OF_MEMORY, "session arena: cannot allocate %zu bytes",
                          session->arena_bytes);
@@ -334,10 +344,7 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
   session = NULL;
 
 done:
-  if (session != NULL) {
-    free(session->arena);
-    free(session);
-  }
+  if (session != NULL) tern_session_free(session);
   if (status != TERN_OK && options.error_message != NULL && options.error_message_size != 0)
     snprintf(options.error_message, options.error_message_size, "%s", error.text);
   return status;
@@ -345,8 +352,9 @@ done:
 
 void tern_session_free(tern_session *session) {
   if (session == NULL) return;
-  free(session->arena);
-  free(session);
+  const tern_allocator allocator = session->allocator;
+  tern_aligned_deallocate(&allocator, session->arena);
+  tern_deallocate(&allocator, session);
 }
 
 const char *tern_session_last_error(const tern_session *session) {

@@ -7,6 +7,7 @@
 #define TERN_SESSION_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,10 @@ typedef struct tern_widths {
 } tern_widths;
 
 struct tern_session {
+  tern_allocator allocator;  /* the session record and its arena came from here */
+  /* 1 while a call runs on the session: a second thread's call is refused (TERN_ERR_SESSION_BUSY) instead
+   * of racing on the arena. */
+  atomic_int busy;
   const tern_model *model;
   const tern_kernels *kernels;
   size_t max_seq_len, max_batch_texts, max_batch_tokens, max_text_bytes;

@@ -24,6 +24,7 @@ const char *tern_status_string(tern_status status) {
     case TERN_ERR_NO_HEAD: return "model has no classification head";
     case TERN_ERR_SELFTEST_FAILED: return "self-test failed";
     case TERN_ERR_INTERNAL: return "internal error";
+    case TERN_ERR_SESSION_BUSY: return "session busy: in use by another thread";
   }
   return "unknown status";
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
 #include "format/flatbuffer_verify.h"
 #include "format/tern_fbs_generated.h"
 #include "format/utf8_check.h"
@@ -752,7 +753,8 @@ void tern_model_view_release(tern_model *model) {
   model->num_weight_sets = 0;
   tern_deallocate(&model->allocator, (void *)model->tokenizer_spec.pieces);
   model->tokenizer_spec.pieces = NULL;
-  for (uint32_t i = 0; i < model->num_heads_out; i++) tern_deallocate(&model->allocator, (void *)model->heads[i].labels);
+  for (uint32_t i = 0; i < model->num_heads_out; i++)
+    tern_deallocate(&model->allocator, (void *)model->heads[i].labels);
   tern_deallocate(&model->allocator, model->heads);
   model->heads = NULL;
   model->num_heads_out = 0;

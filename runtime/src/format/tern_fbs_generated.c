@@ -36,10 +36,14 @@ fb_result tern_fb_Tensor_verify(fb_verifier *v, size_t pos) {
 
 fb_result tern_fb_Linear_verify(fb_verifier *v, size_t pos) {
   fb_table t;
+  size_t target;
+  uint32_t count;
   fb_result r = fb_verify_table_enter(v, pos, &t);
   if (r != FB_OK) return failed(v, r, "Linear", NULL);
   if ((r = fb_verify_scalar_field(v, &t, TERN_FB_LINEAR_WEIGHT, 4)) != FB_OK) return failed(v, r, "Linear", "weight");
   if ((r = fb_verify_scalar_field(v, &t, TERN_FB_LINEAR_BIAS, 4)) != FB_OK) return failed(v, r, "Linear", "bias");
+  if ((r = fb_verify_offset_field(v, &t, TERN_FB_LINEAR_OUTLIER_CHANNELS, &target)) != FB_OK) return failed(v, r, "Linear", "outlier_channels");
+  if (target != 0 && (r = fb_verify_vector_at(v, target, 4, &count)) != FB_OK) return failed(v, r, "Linear", "outlier_channels");
   fb_verify_table_leave(v);
   return FB_OK;
 }

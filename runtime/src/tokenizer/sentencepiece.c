@@ -497,13 +497,11 @@ static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, sp
       if (id < 0 || m->types[id] == SP_UNUSED) continue;
       sp_node *target = &nodes[key_pos];
       size_t length = key_pos - starts_at;
-      /* The library's `cond ? length * max_score_ - 0.1 : GetScore(id)` has type double, so both kinds
-       * of candidate are summed and compared in double and only stored as float. */
-      double score = m->types[id] == SP_USER_DEFINED ? (double)((float)length * m->max_score) - 0.1
-                                                     : (double)m->scores[id];
-      double candidate = score + (double)best_till_here;
-      if (target->starts_at == -1 || candidate > (double)target->score) {
-        target->score = (float)candidate;
+      float score = m->types[id] == SP_USER_DEFINED ? (float)((double)((float)length * m->max_score) - 0.1)
+                                                    : m->scores[id];
+      float candidate = score + best_till_here;
+      if (target->starts_at == -1 || candidate > target->score) {
+        target->score = candidate;
         target->starts_at = (int32_t)starts_at;
         target->id = id;
       }

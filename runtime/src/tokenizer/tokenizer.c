@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
 #include "tokenizer/sentencepiece.h"
 #include "tokenizer/wordpiece.h"
 
 struct tern_tokenizer {
+  const tern_allocator *allocator;  /* the model's (spec->allocator), or the C library's */
   tern_tokenizer_kind kind;
   uint32_t max_length;
   int32_t cls_id, sep_id;
@@ -22,11 +24,13 @@ tern_status tern_tokenizer_create(const tern_tokenizer_spec *spec, tern_tokenize
     if (err && err_size) snprintf(err, err_size, "tern_tokenizer_create: NULL argument");
     return TERN_ERR_INVALID_ARGUMENT;
   }
-  tern_tokenizer *tokenizer = calloc(1, sizeof *tokenizer);
+  const tern_allocator *allocator = spec->allocator != NULL ? spec->allocator : &tern_libc_allocator;
+  tern_tokenizer *tokenizer = tern_allocate_zeroed(allocator, 1, sizeof *tokenizer);
   if (!tokenizer) {
     if (err && err_size) snprintf(err, err_size, "tokenizer: out of memory");
     return TERN_ERR_OUT_OF_MEMORY;
   }
+  tokenizer->allocator = allocator;
   tokenizer->kind = spec->kind;
   tokenizer->max_length = spec->max_length;
   tokenizer->cls_id = spec->cls_id;
@@ -56,7 +60,7 @@ void tern_tokenizer_free(tern_tokenizer *tokenizer) {
   if (!tokenizer) return;
   tern_wordpiece_free(tokenizer->wordpiece);
   tern_sp_free(tokenizer->sentencepiece);
-  free(tokenizer);
+  tern_deallocate(tokenizer->allocator, tokenizer);
 }
 
 size_t tern_tokenizer_scratch_size(const tern_tokenizer *tokenizer, size_t max_text_bytes) {

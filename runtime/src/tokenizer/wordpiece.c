@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
 #include "tokenizer/unicode_tables.h"
 #include "tokenizer/utf8.h"
 
@@ -23,6 +24,7 @@ typedef struct trie_node {
 enum { ASCII_WORD = 0, ASCII_DROP = 1, ASCII_SPLIT = 2, ASCII_PUNCT = 3 };
 
 struct tern_wordpiece {
+  const tern_allocator *allocator;   /* the model's; outlives the tokenizer */
   trie_node *nodes;
   uint8_t *edge_bytes;
   uint32_t *edge_targets;
@@ -79,12 +81,12 @@ static tern_status build_trie(tern_wordpiece *wp, piece_ref *pieces, uint32_t co
   }
   size_t max_nodes = total_bytes + 1;
   typedef struct range { uint32_t lo, hi, depth; } range;
-  range *queue = malloc(max_nodes * sizeof *queue);
-  wp->nodes = malloc(max_nodes * sizeof *wp->nodes);
-  wp->edge_bytes = malloc(max_nodes);
-  wp->edge_targets = malloc(max_nodes * sizeof *wp->edge_targets);
+  range *queue = tern_allocate_array(wp->allocator, max_nodes, sizeof *queue);
+  wp->nodes = tern_allocate_array(wp->allocator, max_nodes, sizeof *wp->nodes);
+  wp->edge_bytes = tern_allocate_array(wp->allocator, max_nodes, 1);
+  wp->edge_targets = tern_allocate_array(wp->allocator, max_nodes, sizeof *wp->edge_targets);
   if (!queue || !wp->nodes || !wp->edge_bytes || !wp->edge_targets) {
-    free(queue);
+    tern_deallocate(wp->allocator, queue);
     snprintf(err, err_size, "wordpiece: out of memory building the vocabulary trie");
     return TERN_ERR_OUT_OF_MEMORY;
   }
@@ -110,7 +112,7 @@ static tern_status build_trie(tern_wordpiece *wp, piece_ref *pieces, uint32_t co
       r.lo = end;
     }
   }
-  free(queue);
+  tern_deallocate(wp->allocator, queue);
   wp->root = 0;
   return TERN_OK;
 }
@@ -150,17 +152,19 @@ tern_status tern_wordpiece_create(const tern_tokenizer_spec *spec, tern_wordpiec
     snprintf(err, err_size, "wordpiece: continuing_subword_prefix has a length but no bytes");
     return TERN_ERR_BAD_TOKENIZER;
   }
-  tern_wordpiece *wp = calloc(1, sizeof *wp);
-  piece_ref *pieces = malloc(spec->vocab_size * sizeof *pieces);
+  const tern_allocator *allocator = spec->allocator != NULL ? spec->allocator : &tern_libc_allocator;
+  tern_wordpiece *wp = tern_allocate_zeroed(allocator, 1, sizeof *wp);
+  piece_ref *pieces = tern_allocate_array(allocator, spec->vocab_size, sizeof *pieces);
+  if (wp) wp->allocator = allocator;
   if (!wp || !pieces) {
-    free(wp);
-    free(pieces);
+    tern_deallocate(allocator, wp);
+    tern_deallocate(allocator, pieces);
     snprintf(err, err_size, "wordpiece: out of memory");
     return TERN_ERR_OUT_OF_MEMORY;
   }
   for (uint32_t i = 0; i < spec->vocab_size; i++) {
     if (!spec->pieces[i].ptr && spec->pieces[i].len) {
-      free(pieces);
+      tern_deallocate(allocator, pieces);
       tern_wordpiece_free(wp);
       snprintf(err, err_size, "wordpiece: piece %u has a length but no bytes", i);
       return TERN_ERR_BAD_TOKENIZER;
@@ -169,7 +173,7 @@ tern_status tern_wordpiece_create(const tern_tokenizer_spec *spec, tern_wordpiec
   }
   qsort(pieces, spec->vocab_size, sizeof *pieces, compare_pieces);
   tern_status status = build_trie(wp, pieces, spec->vocab_size, err, err_size);
-  free(pieces);
+  tern_deallocate(allocator, pieces);
   if (status != TERN_OK) {
     tern_wordpiece_free(wp);
     return status;
@@ -202,10 +206,11 @@ tern_status tern_wordpiece_create(const tern_tokenizer_spec *spec, tern_wordpiec
 
 void tern_wordpiece_free(tern_wordpiece *wp) {
   if (!wp) return;
-  free(wp->nodes);
-  free(wp->edge_bytes);
-  free(wp->edge_targets);
-  free(wp);
+  const tern_allocator *allocator = wp->allocator;
+  tern_deallocate(allocator, wp->nodes);
+  tern_deallocate(allocator, wp->edge_bytes);
+  tern_deallocate(allocator, wp->edge_targets);
+  tern_deallocate(allocator, wp);
 }
 
 /* The word buffer holds at most max_chars_per_word + 1 characters: one more tells "too long" (-> [UNK])

@@ -42,7 +42,34 @@ class Linear(object):
             return self._tab.Get(flatbuffers.number_types.Int32Flags, o + self._tab.Pos)
         return -1
 
-def LinearStart(builder): builder.StartObject(2)
+    # Linear
+    def OutlierChannels(self, j):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(8))
+        if o != 0:
+            a = self._tab.Vector(o)
+            return self._tab.Get(flatbuffers.number_types.Uint32Flags, a + flatbuffers.number_types.UOffsetTFlags.py_type(j * 4))
+        return 0
+
+    # Linear
+    def OutlierChannelsAsNumpy(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(8))
+        if o != 0:
+            return self._tab.GetVectorAsNumpy(flatbuffers.number_types.Uint32Flags, o)
+        return 0
+
+    # Linear
+    def OutlierChannelsLength(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(8))
+        if o != 0:
+            return self._tab.VectorLen(o)
+        return 0
+
+    # Linear
+    def OutlierChannelsIsNone(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(8))
+        return o == 0
+
+def LinearStart(builder): builder.StartObject(3)
 def Start(builder):
     return LinearStart(builder)
 def LinearAddWeight(builder, weight): builder.PrependInt32Slot(0, weight, -1)
@@ -51,6 +78,12 @@ def AddWeight(builder, weight):
 def LinearAddBias(builder, bias): builder.PrependInt32Slot(1, bias, -1)
 def AddBias(builder, bias):
     return LinearAddBias(builder, bias)
+def LinearAddOutlierChannels(builder, outlierChannels): builder.PrependUOffsetTRelativeSlot(2, flatbuffers.number_types.UOffsetTFlags.py_type(outlierChannels), 0)
+def AddOutlierChannels(builder, outlierChannels):
+    return LinearAddOutlierChannels(builder, outlierChannels)
+def LinearStartOutlierChannelsVector(builder, numElems): return builder.StartVector(4, numElems, 4)
+def StartOutlierChannelsVector(builder, numElems):
+    return LinearStartOutlierChannelsVector(builder, numElems)
 def LinearEnd(builder): return builder.EndObject()
 def End(builder):
     return LinearEnd(builder)
