@@ -11,6 +11,7 @@ static const tern_kernels scalar_kernels = {
     .gemm_qs8_f32 = tern_gemm_qs8_f32_16x4__scalar,
     .quantize_qd8 = tern_quantize_qd8__scalar,
     .gemm_qd8_f32 = tern_gemm_qd8_f32_16x4__scalar,
+    .gemm_outliers_f32 = tern_gemm_outliers_f32__scalar,
     .gemm_f32_f32 = tern_gemm_f32_f32__scalar,
     .gemm_f32_f16 = tern_gemm_f32_f16__scalar,
     .layer_norm_f32 = tern_layer_norm_f32__scalar,

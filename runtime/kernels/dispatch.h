@@ -16,6 +16,7 @@ typedef struct tern_kernels {
   tern_gemm_qs8_f32_fn gemm_qs8_f32;
   tern_quantize_qd8_fn quantize_qd8;
   tern_gemm_qd8_f32_fn gemm_qd8_f32;
+  tern_gemm_outliers_f32_fn gemm_outliers_f32;
   tern_gemm_f32_f32_fn gemm_f32_f32;
   tern_gemm_f32_f16_fn gemm_f32_f16;
   tern_layer_norm_f32_fn layer_norm_f32;

@@ -23,6 +23,10 @@
  *   qd8 GEMM:  acc as above; y = (float)(acc - a_zero_point[m] * w_sum[n]) * (a_scale[m] * w_scale[n])
  *              + bias[n], then act(y); w_sum[n] = sum_k w[n][k] (Tensor.channel_sums). Exact in int32 for
  *              k < 2^16.
+ *   outliers:  for a linear with outlier channels c_0 < ... < c_{C-1} (Linear.outlier_channels), the int8
+ *              GEMM runs on rows whose outlier channels were set to 0 before quantizing, with act = identity;
+ *              then gemm_outliers: s = sum_i x[m][c_i] * (float)w[n][c_i] in f32, in list order (FMA
+ *              contraction allowed), y[m][n] = act(y[m][n] + s * w_scale[n]).
  */
 #ifndef TERN_KERNELS_H
 #define TERN_KERNELS_H
@@ -53,6 +57,12 @@ typedef void (*tern_gemm_qd8_f32_fn)(size_t m, size_t n, size_t k, const int8_t 
                                      const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
                                      const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
                                      size_t y_stride, tern_activation act);
+
+/* y[m][n] = act(y[m][n] + w_scale[n] * sum_i x[m][channels[i]] * w[n][channels[i]]) over count channels,
+ * w int8 Packed16x4 [n, k] (see "outliers" above); x is the linear's unmodified f32 input. */
+typedef void (*tern_gemm_outliers_f32_fn)(size_t m, size_t n, size_t k, size_t count, const uint32_t *channels,
+                                          const float *x, size_t x_stride, const int8_t *w_packed,
+                                          const float *w_scale, float *y, size_t y_stride, tern_activation act);
 
 /* y[m][n] = act(dequant(a[m] . w[n]) + bias[n]); w in the Packed16x4 layout of tern.fbs for [n, k]. */
 typedef void (*tern_gemm_qs8_f32_fn)(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
@@ -95,6 +105,9 @@ void tern_gemm_qd8_f32_16x4__scalar(size_t m, size_t n, size_t k, const int8_t *
                                     const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
                                     const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
                                     size_t y_stride, tern_activation act);
+void tern_gemm_outliers_f32__scalar(size_t m, size_t n, size_t k, size_t count, const uint32_t *channels,
+                                    const float *x, size_t x_stride, const int8_t *w_packed, const float *w_scale,
+                                    float *y, size_t y_stride, tern_activation act);
 void tern_gemm_f32_f32__scalar(size_t m, size_t n, size_t k, const float *x, size_t x_stride, const float *w,
                                const float *bias, float *y, size_t y_stride, tern_activation act);
 void tern_gemm_f32_f16__scalar(size_t m, size_t n, size_t k, const float *x, size_t x_stride, const uint16_t *w,

@@ -50,6 +50,11 @@ typedef struct tern_linear {
   const tern_tensor *bias;    /* f32 [out] or NULL */
   uint32_t out_features;
   uint32_t in_features;
+  /* Activation outlier channels (I8 Packed16x4 weights only; NULL/0 otherwise): strictly increasing, each
+   * < in_features. The linear zeroes them before quantizing a row and adds x[:, c] * W[:, c] in f32, with
+   * W[:, c] read from the int8 weight (tern.fbs, Linear.outlier_channels). */
+  const uint32_t *outlier_channels;
+  uint32_t num_outlier_channels;
 } tern_linear;
 
 typedef struct tern_layer_norm {

@@ -228,6 +228,7 @@ static void layout_arena(tern_session *session, arena_cursor *cursor) {
   TAKE(row_zero_points, tokens, 1, int32_t);
   TAKE(scores, session->max_seq_len, 1, float);
   TAKE(row_scratch, w->embedding, 1, float);
+  TAKE(outlier_row, w->max_in, 1, float);
   TAKE(head_rows, texts, w->hidden, float);
   TAKE(head_pooled, texts, w->hidden, float);
   TAKE(pooled, texts, w->hidden, float);

@@ -50,6 +50,7 @@ struct tern_session {
   int32_t *row_zero_points; /* T (asymmetric int8 rows) */
   float *scores;          /* max_seq_len */
   float *row_scratch;     /* E: one dequantized table row */
+  float *outlier_row;     /* max_in: one linear input row with its outlier channels zeroed */
   float *head_rows;       /* B x H: token 0 of each text, then the pooler output */
   float *head_pooled;     /* B x H: the sequence head pooler output */
   float *pooled;          /* B x H before truncation */

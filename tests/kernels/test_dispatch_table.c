@@ -12,7 +12,8 @@ int main(void) {
     const tern_kernels *kernels = tern_kernels_by_name(*name);
     EXPECT(kernels != NULL && strcmp(kernels->isa, *name) == 0, "set %s", *name);
     if (kernels == NULL) continue;
-    EXPECT(kernels->quantize_qs8 && kernels->gemm_qs8_f32 && kernels->gemm_f32_f32 && kernels->gemm_f32_f16 &&
+    EXPECT(kernels->quantize_qs8 && kernels->gemm_qs8_f32 && kernels->quantize_qd8 && kernels->gemm_qd8_f32 &&
+               kernels->gemm_outliers_f32 && kernels->gemm_f32_f32 && kernels->gemm_f32_f16 &&
                kernels->layer_norm_f32 && kernels->activation_f32 && kernels->softmax_f32 && kernels->attention_f32,
            "set %s has an empty slot", *name);
   }

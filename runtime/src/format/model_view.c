@@ -264,6 +264,34 @@ static tern_status check_norm(view_builder *b, fb_table record, const char *role
   return TERN_OK;
 }
 
+/* Linear.outlier_channels: only on int8 Packed16x4 weights (the runtime reads W[:, c] from the int8 weight),
+ * strictly increasing (so no channel is added twice), each < in_features. */
+static tern_status check_outlier_channels(view_builder *b, fb_table record, const char *role, tern_linear *out) {
+  fb_vector channels = tern_fb_Linear_outlier_channels(record);
+  out->outlier_channels = NULL;
+  out->num_outlier_channels = 0;
+  if (channels.count == 0) return TERN_OK;
+  const tern_tensor *w = out->weight;
+  if (w->dtype != TERN_DTYPE_I8 || w->layout != TERN_LAYOUT_PACKED_16X4)
+    return fail(b, TERN_ERR_BAD_TENSOR, "%s.outlier_channels: %u channels on %s weight '%s' (int8 Packed16x4 only)",
+                role, channels.count, dtype_name(w->dtype), w->name);
+  if (channels.count > out->in_features)
+    return fail(b, TERN_ERR_BAD_INDEX, "%s.outlier_channels: %u channels for %u inputs", role, channels.count,
+                out->in_features);
+  for (uint32_t i = 0; i < channels.count; i++) {
+    uint32_t channel = tern_fb_Linear_outlier_channels_at(channels, i);
+    if (channel >= out->in_features)
+      return fail(b, TERN_ERR_BAD_INDEX, "%s.outlier_channels[%u]: channel %u out of range (in_features %u)", role, i,
+                  channel, out->in_features);
+    if (i > 0 && channel <= tern_fb_Linear_outlier_channels_at(channels, i - 1))
+      return fail(b, TERN_ERR_BAD_INDEX, "%s.outlier_channels[%u]: channel %u after %u (must be strictly increasing)",
+                  role, i, channel, tern_fb_Linear_outlier_channels_at(channels, i - 1));
+  }
+  out->outlier_channels = (const uint32_t *)(const void *)channels.data; /* 4-aligned: checked by the verifier */
+  out->num_outlier_channels = channels.count;
+  return TERN_OK;
+}
+
 /* out_features == 0: any (then read from the weight). required == 0: an absent table or weight -1 is fine. */
 static tern_status check_linear(view_builder *b, fb_table record, const char *role, uint32_t out_features,
                                 uint32_t in_features, int required, tern_linear *out) {
@@ -288,7 +316,7 @@ static tern_status check_linear(view_builder *b, fb_table record, const char *ro
                   dtype_name(out->bias->dtype));
     TRY(expect_shape(b, out->bias, sub, 1, out->out_features, 0));
   }
-  return TERN_OK;
+  return check_outlier_channels(b, record, role, out);
 }
 
 /* ---- hyper-parameters, embeddings, layers ---- */

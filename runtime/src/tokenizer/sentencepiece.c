@@ -32,7 +32,7 @@ struct tern_sp_model {
   const float *scores;
   uint8_t *types;           /* copy: validated 1..6 */
   int32_t unk_id;
-  float min_score, max_score;
+  float min_score;          /* over NORMAL pieces: <unk> scores min_score - 10 */
   sp_trie pieces;           /* NORMAL, USER_DEFINED, UNUSED: what unigram's Viterbi trie holds */
   sp_trie user_defined;     /* the normalizer's prefix matcher (node_count 0 when there are none) */
   int32_t byte_ids[256];
@@ -45,6 +45,10 @@ struct tern_sp_model {
   int add_dummy_prefix, remove_extra_whitespaces, escape_whitespaces, treat_whitespace_as_suffix, byte_fallback;
   int albert;
   tern_albert_options albert_options;
+  /* ALBERT path only: the special tokens (unk, cls, sep, pad, mask pieces) matched verbatim in the raw text. */
+  tern_str specials[5];
+  int32_t special_ids[5];
+  uint32_t special_count;
 };
 
 static tern_status fail(char *err, size_t err_size, const char *fmt, ...) {
@@ -282,7 +286,6 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
   m->scores = spec->scores;
   m->unk_id = -1;
   m->min_score = FLT_MAX;
-  m->max_score = FLT_MIN; /* sentencepiece starts from FLT_MIN (the smallest positive float), not -FLT_MAX */
   m->types = malloc(spec->vocab_size);
   tern_status status = TERN_OK;
   if (!m->types) {
@@ -305,7 +308,6 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
       float s = spec->scores[id];
       if (s != s) status = fail(err, err_size, "sentencepiece: piece %u has a NaN score", id);
       if (s < m->min_score) m->min_score = s;
-      if (s > m->max_score) m->max_score = s;
     }
     if (type == SP_NORMAL || type == SP_USER_DEFINED || type == SP_UNUSED) trie_bytes += spec->pieces[id].len;
     if (type == SP_USER_DEFINED) user_bytes += spec->pieces[id].len;
@@ -345,6 +347,18 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
   m->albert_options.keep_accents = spec->keep_accents != 0;
   m->albert_options.do_lower_case = spec->do_lower_case != 0;
   m->albert = m->albert_options.remove_space || !m->albert_options.keep_accents || m->albert_options.do_lower_case;
+  if (m->albert) {
+    const int32_t special_ids[5] = {spec->unk_id, spec->cls_id, spec->sep_id, spec->pad_id, spec->mask_id};
+    for (int i = 0; i < 5; i++) {
+      int32_t id = special_ids[i];
+      if (id < 0 || (uint32_t)id >= spec->vocab_size) continue;
+      int duplicate = 0;
+      for (uint32_t j = 0; j < m->special_count; j++) duplicate |= m->special_ids[j] == id;
+      if (duplicate) continue;
+      m->specials[m->special_count] = spec->pieces[id];
+      m->special_ids[m->special_count++] = id;
+    }
+  }
   *out = m;
   return TERN_OK;
 }
@@ -471,9 +485,17 @@ static tern_status normalize(const tern_sp_model *m, const uint8_t *in, size_t l
   return o->overflow ? TERN_ERR_TOO_LONG : TERN_OK;
 }
 
-/* unigram Model::EncodeOptimized, forward pass. Float/double mix as in the library: piece candidates are
- * computed and compared in double (see below), the unknown one in float; the comparison is strict, so
- * the first candidate found (the shortest piece, then <unk>) wins ties. */
+/* The score unigram's encoder gives a user-defined piece of `length` bytes. Measured on the sentencepiece
+ * 0.2.3 wheel (the oracle), not taken from the source we could read: Encode scores such a piece
+ * 0.1 * (bytes - 1) whatever the model's scores are (scaling or shifting every normal score leaves it
+ * unchanged; a 4-byte, 2-character piece scores 0.3), in float like the normal pieces. The older
+ * published source says length * max_score - 0.1 computed in double; that fails tie cases such as
+ * "linux...." and "x:::" (tests/tokenizer/sentencepiece, issue note). */
+static float user_defined_score(size_t length) { return (float)((double)length * 0.1 - 0.1); }
+
+/* unigram Model::EncodeOptimized, forward pass, in float (score + best score so far), as the 0.2.3 wheel
+ * behaves; the comparison is strict, so among equal candidates for an end position the one starting
+ * earliest wins (and a piece beats <unk>). */
 static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, sp_node *nodes) {
   for (size_t i = 0; i <= size; i++) {
     nodes[i].score = 0.0f;
@@ -497,8 +519,7 @@ static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, sp
       if (id < 0 || m->types[id] == SP_UNUSED) continue;
       sp_node *target = &nodes[key_pos];
       size_t length = key_pos - starts_at;
-      float score = m->types[id] == SP_USER_DEFINED ? (float)((double)((float)length * m->max_score) - 0.1)
-                                                    : m->scores[id];
+      float score = m->types[id] == SP_USER_DEFINED ? user_defined_score(length) : m->scores[id];
       float candidate = score + best_till_here;
       if (target->starts_at == -1 || candidate > target->score) {
         target->score = candidate;
@@ -549,10 +570,10 @@ static size_t emit_backwards(const tern_sp_model *m, const uint8_t *text, size_t
   return count;
 }
 
-tern_status tern_sp_encode(const tern_sp_model *m, const char *text, size_t text_len, void *scratch,
-                           size_t scratch_size, int32_t *ids, size_t cap, size_t *n_total) {
-  if (n_total) *n_total = 0;
-  if (!m || !n_total || (!text && text_len) || (!ids && cap) || (!scratch && scratch_size)) return TERN_ERR_INVALID_ARGUMENT;
+/* One text without special tokens: pre-steps, normalization, Viterbi, output. */
+static tern_status encode_plain(const tern_sp_model *m, const char *text, size_t text_len, void *scratch,
+                                size_t scratch_size, int32_t *ids, size_t cap, size_t *n_total) {
+  *n_total = 0;
   if (text_len == 0) return TERN_OK;
   uint8_t *base = scratch;
   size_t used = 0;
@@ -601,6 +622,49 @@ tern_status tern_sp_encode(const tern_sp_model *m, const char *text, size_t text
   viterbi(m, normalized.data, normalized.len, nodes);
   size_t total = emit_backwards(m, normalized.data, normalized.len, nodes, NULL, 0, SIZE_MAX);
   emit_backwards(m, normalized.data, normalized.len, nodes, ids, cap, total);
+  *n_total = total;
+  return TERN_OK;
+}
+
+/* Length of the special token starting at text[pos] (the longest if several), 0 if none. */
+static size_t match_special(const tern_sp_model *m, const char *text, size_t len, size_t pos, int32_t *id) {
+  size_t best = 0;
+  for (uint32_t i = 0; i < m->special_count; i++) {
+    const tern_str t = m->specials[i];
+    if (t.len > best && t.len <= len - pos && memcmp(text + pos, t.ptr, t.len) == 0) {
+      best = t.len;
+      *id = m->special_ids[i];
+    }
+  }
+  return best;
+}
+
+/* transformers' AlbertTokenizer splits the raw text at its special tokens first (tokens_trie in 4.x, added
+ * tokens in 5.x) and tokenizes each piece in between on its own, so each gets its own dummy prefix. */
+tern_status tern_sp_encode(const tern_sp_model *m, const char *text, size_t text_len, void *scratch,
+                           size_t scratch_size, int32_t *ids, size_t cap, size_t *n_total) {
+  if (n_total) *n_total = 0;
+  if (!m || !n_total || (!text && text_len) || (!ids && cap) || (!scratch && scratch_size)) return TERN_ERR_INVALID_ARGUMENT;
+  if (text_len == 0) return TERN_OK;
+  size_t total = 0, segment_start = 0, pos = 0;
+  while (pos <= text_len) {
+    int32_t id = -1;
+    size_t matched = pos < text_len && m->special_count ? match_special(m, text, text_len, pos, &id) : 0;
+    if (!matched && pos < text_len) {
+      pos++;
+      continue;
+    }
+    size_t written = total < cap ? total : cap, n = 0;
+    tern_status s = encode_plain(m, text + segment_start, pos - segment_start, scratch, scratch_size,
+                                 ids ? ids + written : NULL, cap - written, &n);
+    if (s != TERN_OK) return s;
+    total += n;
+    if (!matched) break;
+    if (total < cap) ids[total] = id;
+    total++;
+    pos += matched;
+    segment_start = pos;
+  }
   *n_total = total;
   return TERN_OK;
 }

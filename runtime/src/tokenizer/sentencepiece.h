@@ -2,18 +2,25 @@
  *
  * Semantics, in order (each step is the reference's, bit for bit):
  *  1. UTF-8 decoding: each maximal invalid subsequence becomes U+FFFD (Python errors="replace").
- *  2. AlbertTokenizer.preprocess_text of transformers <= 4.x (= ALBERT's original tokenization.py), only
- *     when the spec says the model is an ALBERT tokenizer (remove_space, !keep_accents or do_lower_case):
+ *  2. ALBERT path only (the spec says remove_space, !keep_accents or do_lower_case): transformers'
+ *     AlbertTokenizer. The raw text is split at its special tokens (the unk/cls/sep/pad/mask pieces, e.g.
+ *     "[MASK]", matched verbatim, longest first); each becomes its id and each stretch in between is
+ *     tokenized on its own (own dummy prefix), as the slow 4.x and the 5.x tokenizer both do. Each stretch
+ *     goes through AlbertTokenizer.preprocess_text of transformers <= 4.x (= ALBERT's tokenization.py):
  *     remove_space (" ".join(text.strip().split())), `` and '' -> ", NFKD minus combining characters
- *     (keep_accents=0), str.lower() with Final_Sigma (do_lower_case). Special-token strings in the text
- *     ("[MASK]") are ordinary text here, and the digit-comma re-split of AlbertTokenizer._tokenize is not
- *     applied (it only fires for vocabularies with pieces ending in "<digit>,").
+ *     (keep_accents=0), str.lower() with Final_Sigma (do_lower_case). Not applied: the digit-comma re-split
+ *     of AlbertTokenizer._tokenize (only fires for vocabularies with pieces ending in "<digit>,"), and the
+ *     deviations of transformers 5's tokenizers-backed AlbertTokenizer from that original (it strips
+ *     category-Mn marks instead of combining-class marks, treats some control characters differently from
+ *     str.split(), and breaks exact Viterbi ties in double precision: 306 of 24294 corpus items differ,
+ *     see tests/tokenizer/sentencepiece/make_oracle.py). Non-ALBERT models: no special-token matching.
  *  3. sentencepiece 0.2.x Normalizer::Normalize: user-defined symbols pass through verbatim (prefix
  *     matcher), otherwise the longest rule of the precompiled charsmap (Darts double-array), leading /
  *     trailing / repeated whitespace removal, dummy prefix, ' ' -> U+2581, treat_whitespace_as_suffix.
- *  4. unigram Model::EncodeOptimized: Viterbi over piece scores with the library's float/double
- *     arithmetic and tie-breaking; user-defined pieces score length*max_score-0.1; a character no piece
- *     covers becomes <unk> scored min_score-10.
+ *  4. unigram Model::EncodeOptimized as the 0.2.3 wheel behaves: Viterbi over piece scores summed in
+ *     float, strict comparison (ties go to the candidate starting earliest); a user-defined piece of L
+ *     bytes scores 0.1*L-0.1 (measured: independent of the model's scores); a character no piece covers
+ *     becomes <unk> scored min_score-10.
  *  5. SentencePieceProcessor output: runs of <unk> merge into one id; with byte_fallback each <unk>
  *     character becomes its UTF-8 bytes as <0xXX> pieces.
  *

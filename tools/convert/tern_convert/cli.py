@@ -1,9 +1,10 @@
 """tern-convert MODEL_DIR -o model.tern [--dtype int8|f16|f32] [--factorize-embeddings RANK]
-[--max-length N] [--report report.json]"""
+[--max-length N] [--outlier-channels K] [--report report.json]"""
 
 import argparse
 import sys
 
+from .calibrate import DEFAULT_OUTLIER_CHANNELS
 from .errors import ConversionError
 from .report import format_report, save_report
 
@@ -18,9 +19,9 @@ def main(argv=None):
     parser.add_argument("--factorize-embeddings", type=int, metavar="RANK",
                         help="store the word table as a rank-RANK SVD factorization")
     parser.add_argument("--max-length", type=int, help="tokens per text incl. specials (default: the model's)")
-    parser.add_argument("--outlier-channels", type=int, default=0, metavar="K",
-                        help="int8: keep up to K outlier input channels per linear in f32 (needs the proposed "
-                        "Linear.outlier_* schema fields)")
+    parser.add_argument("--outlier-channels", type=int, default=DEFAULT_OUTLIER_CHANNELS, metavar="K",
+                        help="int8: up to K calibrated activation outlier input channels per linear run in f32 "
+                        f"(indices only, a few bytes each; default {DEFAULT_OUTLIER_CHANNELS}, 0 turns it off)")
     parser.add_argument("--report", metavar="JSON", help="write the conversion report as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or report table")
     args = parser.parse_args(argv)

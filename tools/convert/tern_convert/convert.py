@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from . import __version__
 from .architecture import build_spec
-from .calibrate import mark_outlier_channels
+from .calibrate import DEFAULT_OUTLIER_CHANNELS, mark_outlier_channels
 from .checkpoint import load_config, load_weights
 from .errors import ConversionError
 from .pooling_config import read_pooling
@@ -20,7 +20,7 @@ from .report import build_report
 from .samples import SAMPLE_SENTENCES, SELF_TEST_COUNT
 from .svd import factorize_embeddings
 from .tokenizer_data import read_tokenizer
-from .writer import schema_has_outliers, serialize, store_tensors, write_model_file
+from .writer import serialize, store_tensors, write_model_file
 
 WEIGHT_DTYPES = ("int8", "f16", "f32")
 
@@ -72,7 +72,7 @@ def _outputs(encoder, spec, ids_list, output):
 
 
 def convert(model_dir, output_path, dtype="int8", factorize_rank=None, max_length=None, progress=True,
-            outlier_channels=0):
+            outlier_channels=DEFAULT_OUTLIER_CHANNELS):
     """Converts model_dir to output_path; returns the report dict."""
     if dtype not in WEIGHT_DTYPES:
         raise ConversionError(f"--dtype {dtype!r}: expected one of {', '.join(WEIGHT_DTYPES)}")
@@ -90,10 +90,9 @@ def convert(model_dir, output_path, dtype="int8", factorize_rank=None, max_lengt
         extra["svd_rank"] = factorize_rank
         spec.metadata["factorized_embeddings_rank"] = str(factorize_rank)
 
+    if outlier_channels < 0:
+        raise ConversionError(f"--outlier-channels {outlier_channels}: expected 0 or more")
     if outlier_channels and dtype == "int8":
-        if not schema_has_outliers():
-            raise ConversionError("--outlier-channels needs Linear.outlier_channels/outlier_weight in "
-                                  "runtime/schema/tern.fbs (proposed, not in the schema yet)")
         if spec is original:
             spec = copy.copy(spec)
         spec.weight_sets = copy.deepcopy(spec.weight_sets)

@@ -1,12 +1,13 @@
-"""A NumPy reference encoder for ModelSpec: fp32, or simulating the runtime's int8 path (dynamic symmetric
-per-row int8 activations x per-channel int8 weights, exact int32 accumulation, rescale to f32, bias).
+"""A NumPy reference encoder for ModelSpec: fp32, or simulating the runtime's int8 path exactly (dynamic
+asymmetric per-row int8 activations with outlier channels kept in f32 x per-channel int8 weights, exact
+integer accumulation, rescale to f32, bias; see _PreparedLinear).
 It runs one text at a time (no padding), as the runtime's ragged batches do."""
 
 import math
 
 import numpy as np
 
-from .quantize import quantize_rows
+from .quantize import quantize_rows, quantize_rows_asymmetric
 from .tensor_store import dequantized_linear
 
 def erf(x):
@@ -39,40 +40,46 @@ def layer_norm(x, norm):
 
 
 class _PreparedLinear:
-    """A linear layer as the runtime holds it for the chosen weight dtype."""
+    """A linear layer as the runtime holds and runs it for the chosen weight dtype.
+
+    int8 (runtime/src/linear.c, kernels.h): the weight is int8 per output row (symmetric) with channel sums;
+    each input row is copied with its outlier channels set to 0, quantized asymmetrically (per row, zero
+    point), multiplied exactly in integers and corrected by zero_point * channel_sum, rescaled to f32, plus
+    bias; then the outlier channels are added in f32 from the int8 weight's own columns:
+    y += (sum_c x[:, c] * W_q[:, c]) * w_scale."""
 
     def __init__(self, linear, weight_dtype):
         self.bias = None if linear.bias is None else np.asarray(linear.bias, np.float32)
         self.int8 = weight_dtype == "int8"
-        self.outliers = linear.outlier_channels if self.int8 else None
-        if self.outliers is not None:
-            # Outlier decomposition: those input channels bypass int8 (their weight columns stored as 0).
-            self.outlier_weight_t = np.asarray(linear.weight[:, self.outliers], np.float32).T
-            weight = linear.weight.copy()
-            weight[:, self.outliers] = 0
-            quantized, self.scales = quantize_rows(weight)
-            self.weight_t = quantized.astype(np.float64).T
-        elif self.int8:
+        self.outliers = None
+        if self.int8:
             quantized, self.scales = quantize_rows(linear.weight)
             self.weight_t = quantized.astype(np.float64).T   # integer-valued: float64 matmul is exact here
+            self.channel_sums = quantized.astype(np.int64).sum(axis=1).astype(np.float64)
+            channels = linear.outlier_channels
+            if channels is not None and len(channels):
+                self.outliers = np.asarray(channels, np.int64)
+                self.outlier_weight_t = np.ascontiguousarray(quantized[:, self.outliers].astype(np.float32).T)
         else:
             self.weight_t = dequantized_linear(linear.weight, weight_dtype).T
 
     def __call__(self, x):
-        outlier_part = None
-        if self.outliers is not None:
-            outlier_part = x[:, self.outliers] @ self.outlier_weight_t
-            x = x.copy()
-            x[:, self.outliers] = 0
-        if self.int8:
-            quantized_x, x_scales = quantize_rows(x)
-            accumulator = quantized_x.astype(np.float64) @ self.weight_t
-            y = (accumulator * x_scales[:, None].astype(np.float64) * self.scales[None, :]).astype(np.float32)
-        else:
+        x = np.asarray(x, np.float32)
+        if not self.int8:
             y = (x @ self.weight_t).astype(np.float32)
-        if outlier_part is not None:
-            y = y + outlier_part
-        return y if self.bias is None else y + self.bias
+            return y if self.bias is None else y + self.bias
+        quantize_input = x
+        if self.outliers is not None:
+            quantize_input = x.copy()
+            quantize_input[:, self.outliers] = 0
+        quantized_x, x_scales, zero_points = quantize_rows_asymmetric(quantize_input)
+        accumulator = quantized_x.astype(np.float64) @ self.weight_t - zero_points[:, None] * self.channel_sums
+        y = accumulator.astype(np.float32) * (x_scales[:, None] * self.scales[None, :])
+        if self.bias is not None:
+            y = y + self.bias
+        if self.outliers is not None:
+            y = y + (x[:, self.outliers] @ self.outlier_weight_t) * self.scales
+        return y.astype(np.float32)
 
 
 class ReferenceEncoder:

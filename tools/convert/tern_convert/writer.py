@@ -12,7 +12,6 @@ import numpy as np
 from . import FORMAT_VERSION
 from .fb import (Embeddings, Head, Hyper, KeyValue, LayerNorm, Linear, Model, Pooling, SelfTest, Tensor,
                  Tokenizer, WeightSet)
-from .errors import ConversionError
 from .packing import round_up
 from .tensor_store import TensorStore
 
@@ -32,19 +31,13 @@ def store_tensors(spec, weight_dtype):
     def linear(prefix, lin, part):
         if lin is None:
             return None
-        outliers = lin.outlier_channels if weight_dtype == "int8" else None
-        if outliers is None:
-            weight = store.add_linear_weight(prefix + ".weight", lin.weight, part)
-        else:
-            # The outlier channels' columns run in f32 (outlier_weight); stored as 0 in the int8 weight.
-            zeroed = lin.weight.copy()
-            zeroed[:, outliers] = 0
-            weight = store.add_linear_weight(prefix + ".weight", zeroed, part)
+        weight = store.add_linear_weight(prefix + ".weight", lin.weight, part)
         bias = store.add_f32(prefix + ".bias", lin.bias, part) if lin.bias is not None else -1
-        if outliers is None:
+        outliers = lin.outlier_channels if weight_dtype == "int8" else None
+        if outliers is None or len(outliers) == 0:
             return (weight, bias)
-        outlier_weight = store.add_f32(prefix + ".outlier_weight", lin.weight[:, outliers], part)
-        return (weight, bias, np.asarray(outliers, "<u4"), outlier_weight)
+        # Indices only: the runtime reads those columns from the int8 weight itself (tern.fbs, Linear).
+        return (weight, bias, np.asarray(outliers, "<u4"))
 
     def norm(prefix, ln, part):
         return (store.add_f32(prefix + ".gamma", ln.gamma, part), store.add_f32(prefix + ".beta", ln.beta, part),
@@ -102,23 +95,13 @@ def _tables_vector(builder, offsets):
     return builder.EndVector()
 
 
-def schema_has_outliers():
-    """The optional Linear.outlier_channels / outlier_weight fields (proposed; see calibrate.py)."""
-    return hasattr(Linear, "AddOutlierChannels") and hasattr(Linear, "AddOutlierWeight")
-
-
 def _linear(builder, entry):
-    channels = None
-    if len(entry) == 4:
-        if not schema_has_outliers():
-            raise ConversionError("--outlier-channels needs Linear.outlier_channels/outlier_weight in tern.fbs")
-        channels = builder.CreateNumpyVector(entry[2])
+    channels = builder.CreateNumpyVector(entry[2]) if len(entry) == 3 else None
     Linear.Start(builder)
     Linear.AddWeight(builder, entry[0])
     Linear.AddBias(builder, entry[1])
     if channels is not None:
         Linear.AddOutlierChannels(builder, channels)
-        Linear.AddOutlierWeight(builder, entry[3])
     return Linear.End(builder)
 
 
