@@ -1,23 +1,16 @@
-"""Shared fixtures of the CLI tests: where the build, tern-bench and the converted test models are.
+"""Fixtures of the CLI tests: where the build, tern-bench and the converted test models are.
 
 TERN_BUILD_DIR (set by scripts/test.sh) names the build; without it, <repo>/build. Tests that need a
 binary or a model skip with the reason when it is not there.
 """
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-BENCH_TOOLS = REPO / "tools" / "bench"
-DATA = Path(__file__).resolve().parent / "data"
+import cli_helpers
 
 
 @pytest.fixture(scope="session")
 def build_dir():
-    return Path(os.environ.get("TERN_BUILD_DIR") or REPO / "build")
+    return cli_helpers.build_dir()
 
 
 @pytest.fixture(scope="session")
@@ -47,11 +40,3 @@ def minilm(models_dir):
     if not path.exists():
         pytest.skip(f"{path} missing: run models/make_test_models.sh {models_dir}")
     return path
-
-
-def run(command, **kwargs):
-    return subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)
-
-
-def python_tool(name):
-    return [sys.executable, str(BENCH_TOOLS / name)]

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import BENCH_TOOLS, DATA, python_tool, run
+from cli_helpers import BENCH_TOOLS, DATA, python_tool, run
 
 sys.path.insert(0, str(BENCH_TOOLS))
 RECORDED = DATA / "albert-tiny-compare.json"

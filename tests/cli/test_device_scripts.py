@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import BENCH_TOOLS, run
+from cli_helpers import BENCH_TOOLS, run
 
 ANDROID = BENCH_TOOLS / "android.sh"
 PI = BENCH_TOOLS / "pi.sh"
@@ -44,8 +44,8 @@ def test_android_dry_run_pushes_runs_pinned_and_pulls(files):
     assert commands[3] == adb + ["push", str(model), "/data/local/tmp/tern/minilm-int8.tern"]
     assert commands[4] == adb + ["shell", "chmod", "755", "/data/local/tmp/tern/tern-bench"]
     shell = commands[5]
-    assert shell[:3] == adb + ["shell"] and len(shell) == 4
-    device = shell[3]
+    assert shell[:4] == adb + ["shell"] and len(shell) == 5
+    device = shell[4]
     assert "mask=f0 " in device and 'taskset "$mask" ./tern-bench minilm-int8.tern --json' in device
     assert shlex.split(device.split("--json", 1)[1])[:4] == ["--seq-len", "16,128", "--runs", "5"]
     assert device.endswith("> /data/local/tmp/tern/result.json")

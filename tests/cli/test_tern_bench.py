@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from conftest import run
+from cli_helpers import run
 
 NUMBER = (int, float)
 SUMMARY = {"mean": NUMBER, "min": NUMBER, "p50": NUMBER, "p90": NUMBER, "p99": NUMBER, "max": NUMBER}

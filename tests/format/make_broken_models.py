@@ -83,6 +83,17 @@ CASES = {
         "weight", m["weight_sets"][0]["ffn_in"]["weight"]), None, None),
     "bias_not_f32": ("TERN_ERR_BAD_TENSOR", lambda m: m["weight_sets"][0]["query"].__setitem__(
         "bias", tensor_index(m, WORD)), None, None),
+    "outlier_channels_unsorted": ("TERN_ERR_BAD_INDEX", set_path(["weight_sets", 0, "query", "outlier_channels"],
+                                                              [5, 3]), None, None),
+    "outlier_channels_repeated": ("TERN_ERR_BAD_INDEX", set_path(["weight_sets", 0, "ffn_out", "outlier_channels"],
+                                                               [7, 7]), None, None),
+    "outlier_channel_out_of_range": ("TERN_ERR_BAD_INDEX", set_path(["weight_sets", 0, "query", "outlier_channels"],
+                                                                  [1, 32]), None, None),
+    "outlier_channel_huge": ("TERN_ERR_BAD_INDEX", set_path(["weight_sets", 0, "ffn_out", "outlier_channels"],
+                                                          [0xFFFFFFFF]), None, None),
+    # An f32 [2, 32] classifier (token_type has that shape) is valid; outlier channels on it are not.
+    "outlier_channels_on_f32_weight": ("TERN_ERR_BAD_TENSOR", lambda m: m["heads"][0]["classifier"].update(
+        weight=tensor_index(m, "embeddings.token_type"), outlier_channels=[0]), None, None),
     "labels_do_not_match_classifier": ("TERN_ERR_BAD_TENSOR", set_path(["heads", 0, "labels"], ["a", "b", "c"]),
                                        None, None),
     "dtype_out_of_range": ("TERN_ERR_BAD_TENSOR", lambda m: tensor(m, Q).__setitem__("dtype", 3), None, None),
@@ -119,6 +130,11 @@ CASES = {
         "scales", [1.0] * 16), None, None),
     "channel_sums_wrong_length": ("TERN_ERR_BAD_TENSOR", lambda m: tensor(m, Q).__setitem__(
         "channel_sums", [0] * 5), None, None),
+    # Regression (fuzz_model_fields): a forged sum overflowed the int32 zero-point correction in the kernel.
+    "channel_sum_beyond_bound": ("TERN_ERR_BAD_TENSOR", lambda m: tensor(m, Q).__setitem__(
+        "channel_sums", [0] * 31 + [127 * 32 + 1]), None, None),
+    "channel_sum_int_min": ("TERN_ERR_BAD_TENSOR", lambda m: tensor(m, Q).__setitem__(
+        "channel_sums", [-2**31] + [0] * 31), None, None),
     "duplicate_vocab_piece": ("TERN_ERR_BAD_TOKENIZER", set_path(["tokenizer", "pieces", 6], "hello"), None, None),
     "empty_vocab_piece": ("TERN_ERR_BAD_TOKENIZER", set_path(["tokenizer", "pieces", 6], ""), None, None),
     "invalid_utf8_piece": ("TERN_ERR_BAD_TOKENIZER", set_path(["tokenizer", "pieces", 6], b"w\xffrld"), None, None),

@@ -3,7 +3,7 @@
  * (scalars, enum values, vector and string lengths, tensor shapes / offsets / lengths, tensor indices,
  * scales, token ids, vocabulary bytes) with boundary values, so most mutants stay structurally valid and
  * reach the semantic checks, session creation and one inference. Seed with real models
- * (build/models/*.tern, tests/format/broken/valid.tern) and run with -max_len >= the largest seed. */
+ * (the .tern files in build/models, tests/format/broken/valid.tern) and run with -max_len >= the largest seed. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>

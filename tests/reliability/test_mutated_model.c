@@ -3,7 +3,7 @@
  * to a result. Under ASan the bytes past a truncation are poisoned, so any read beyond the given size is
  * reported even though one buffer is reused for every length.
  *
- *   test_mutated_model MODEL.tern [POSITIONS] [SEED] */
+ *   test_mutated_model MODEL.tern [POSITIONS] [VALUES_PER_POSITION (1..5)] [SEED] */
 #include "reliability_util.h"
 
 #if defined(__has_feature)
@@ -63,7 +63,8 @@ static void load_and_run(const uint8_t *buffer, size_t size, const char *what) {
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   const long positions = argc > 2 ? atol(argv[2]) : 2000;
-  uint64_t seed = argc > 3 ? (uint64_t)atoll(argv[3]) : 1;
+  const int values_per_position = argc > 3 ? atoi(argv[3]) : 5;
+  uint64_t seed = argc > 4 ? (uint64_t)atoll(argv[4]) : 1;
   size_t size = 0;
   uint8_t *file = read_file_aligned(argv[1], &size);
   if (file == NULL) {
@@ -100,7 +101,7 @@ int main(int argc, char **argv) {
     const uint8_t original = file[position];
     const uint8_t values[5] = {(uint8_t)(original ^ (1u << ((seed >> 20) & 7))), 0x00, 0xFF, (uint8_t)(original + 1),
                                (uint8_t)(original - 1)};
-    for (int v = 0; v < 5; v++) {
+    for (int v = 0; v < values_per_position && v < 5; v++) {
       if (values[v] == original) continue;
       file[position] = values[v];
       snprintf(what, sizeof what, "byte %zu: %02x -> %02x", position, original, values[v]);
@@ -108,8 +109,8 @@ int main(int argc, char **argv) {
     }
     file[position] = original;
   }
-  printf("%ld truncations rejected; %ld positions x up to 5 values: %ld loaded and ran, %ld rejected\n",
-         truncations, positions, loaded_count, rejected_count);
+  printf("%ld truncations rejected; %ld positions x up to %d values: %ld loaded and ran, %ld rejected\n",
+         truncations, positions, values_per_position, loaded_count, rejected_count);
   for (int s = 0; s < 32; s++)
     if (status_counts[s]) printf("  %-60s %ld\n", tern_status_string((tern_status)s), status_counts[s]);
   UNPOISON(file, capacity);

@@ -67,6 +67,9 @@ typedef struct bench_result {
   latency_summary latency_ms;
   latency_summary tokenizer_ms;  /* text mode only */
   double tokens_per_second, texts_per_second;
+#ifdef TERN_PROFILE_MAX_OPS
+  tern_profile_report profile; /* the timed runs of this configuration (--profile) */
+#endif
 } bench_result;
 
 static const char *program = "tern-bench";
@@ -386,6 +389,12 @@ static sentence_source load_sentences(const char *path) {
   return source;
 }
 
+static void free_sentences(sentence_source *source) {
+  if (source->sentences == (char **)builtin_sentences) return;
+  for (size_t i = 0; i < source->count; i++) free(source->sentences[i]);
+  free(source->sentences);
+}
+
 /* Grows a text word by word from the sentences while it stays within target tokens (specials included). */
 static char *make_text(tern_session *session, const sentence_source *source, size_t first_sentence, size_t target,
                        int32_t *scratch_ids, size_t scratch_cap) {
@@ -506,6 +515,10 @@ static void measure(tern_session *session, const bench_options *options, run_buf
                     bench_result *result) {
   double tokenize_seconds = 0;
   for (long i = 0; i < options->warmup; i++) run_once(session, &result->inputs, options, buffers, &tokenize_seconds);
+#ifdef TERN_PROFILE_MAX_OPS
+  if (options->profile && tern_session_set_profiling(session, 1) != TERN_OK)
+    fail("profile", tern_session_last_error(session));
+#endif
   const size_t cap = options->runs < 1000000 ? (size_t)options->runs : 1000000;
   double *latencies = checked_malloc(cap * sizeof(double));
   double *tokenizer = checked_malloc(cap * sizeof(double));
@@ -525,6 +538,15 @@ static void measure(tern_session *session, const bench_options *options, run_buf
       next_progress = now + PROGRESS_EVERY_SECONDS;
     }
   }
+#ifdef TERN_PROFILE_MAX_OPS
+  if (options->profile) {
+    memset(&result->profile, 0, sizeof result->profile);
+    result->profile.struct_size = sizeof result->profile;
+    if (tern_session_get_profile(session, &result->profile) != TERN_OK)
+      fail("profile", tern_session_last_error(session));
+    tern_session_set_profiling(session, 0);
+  }
+#endif
   if (printed_progress && !options->quiet && isatty(STDERR_FILENO)) fputc('\n', stderr);
   result->runs = done;
   result->latency_ms = summarize(latencies, done);
@@ -591,6 +613,77 @@ static const char *kind_name(tern_model_kind_info kind) { return kind == TERN_MO
 
 static const char *profile_unavailable = "not available in this build";
 
+/* Whether the build has profiling and the encoder's hooks fired (forward passes were counted). */
+static int profile_available(const bench_report *report) {
+#ifdef TERN_PROFILE_MAX_OPS
+  return report->num_results > 0 && report->results[0].profile.forward_passes > 0;
+#else
+  (void)report;
+  return 0;
+#endif
+}
+
+static void print_profile_json(FILE *out, const bench_report *report) {
+  if (!profile_available(report)) {
+    fprintf(out, "{\"available\": false, \"reason\": ");
+    json_string(out, profile_unavailable);
+    fputc('}', out);
+    return;
+  }
+#ifdef TERN_PROFILE_MAX_OPS
+  fprintf(out, "{\"available\": true, \"configs\": [");
+  for (size_t r = 0; r < report->num_results; r++) {
+    const tern_profile_report *profile = &report->results[r].profile;
+    const double passes = profile->forward_passes ? (double)profile->forward_passes : 1.0;
+    fprintf(out, "%s\n    {\"seq_len\": %zu, \"batch\": %zu, \"forward_passes\": %llu, \"forward_ms_per_pass\": ",
+            r ? "," : "", report->results[r].seq_len, report->results[r].inputs.count,
+            (unsigned long long)profile->forward_passes);
+    json_number(out, profile->forward_ms / passes);
+    fprintf(out, ", \"ops\": [");
+    for (uint32_t i = 0; i < profile->num_ops && i < TERN_PROFILE_MAX_OPS; i++) {
+      fprintf(out, "%s{\"name\": ", i ? ", " : "");
+      json_string(out, profile->op_names[i] ? profile->op_names[i] : "?");
+      fprintf(out, ", \"ms_per_pass\": ");
+      json_number(out, profile->op_ms[i] / passes);
+      fprintf(out, ", \"calls_per_pass\": ");
+      json_number(out, (double)profile->op_calls[i] / passes);
+      fprintf(out, ", \"share\": ");
+      json_number(out, profile->forward_ms > 0 ? profile->op_ms[i] / profile->forward_ms : NAN);
+      fputc('}', out);
+    }
+    fprintf(out, "], \"layer_ms_per_pass\": [");
+    for (uint32_t i = 0; i < profile->num_layers && i < TERN_PROFILE_MAX_LAYERS; i++) {
+      if (i) fputs(", ", out);
+      json_number(out, profile->layer_ms[i] / passes);
+    }
+    fputs("]}", out);
+  }
+  fputs("\n  ]}", out);
+#endif
+}
+
+static void print_profile_table(const bench_report *report) {
+  if (!profile_available(report)) {
+    printf("\nprofile: %s\n", profile_unavailable);
+    return;
+  }
+#ifdef TERN_PROFILE_MAX_OPS
+  for (size_t r = 0; r < report->num_results; r++) {
+    const tern_profile_report *profile = &report->results[r].profile;
+    const double passes = profile->forward_passes ? (double)profile->forward_passes : 1.0;
+    printf("\nprofile, seq-len %zu batch %zu: %.3f ms per forward pass\n", report->results[r].seq_len,
+           report->results[r].inputs.count, profile->forward_ms / passes);
+    for (uint32_t i = 0; i < profile->num_ops && i < TERN_PROFILE_MAX_OPS; i++)
+      printf("  %-18s %10.3f ms %6.1f%%\n", profile->op_names[i] ? profile->op_names[i] : "?",
+             profile->op_ms[i] / passes, profile->forward_ms > 0 ? 100.0 * profile->op_ms[i] / profile->forward_ms : 0.0);
+    printf("  per layer (ms):");
+    for (uint32_t i = 0; i < profile->num_layers && i < TERN_PROFILE_MAX_LAYERS; i++)
+      printf(" %.3f", profile->layer_ms[i] / passes);
+    printf("\n");
+  }
+#endif
+}
+
 static void print_json(const bench_report *report) {
   const bench_options *options = report->options;
   FILE *out = stdout;
@@ -643,13 +736,8 @@ static void print_json(const bench_report *report) {
     fputc('}', out);
   }
   fprintf(out, "\n  ],\n  \"profile\": ");
-  if (options->profile) {
-    fprintf(out, "{\"available\": false, \"reason\": ");
-    json_string(out, profile_unavailable);
-    fputc('}', out);
-  } else {
-    fputs("null", out);
-  }
+  if (options->profile) print_profile_json(out, report);
+  else fputs("null", out);
   fputs("\n}\n", out);
 }
 
@@ -678,7 +766,7 @@ static void print_table(const bench_report *report) {
            result->inputs.total_tokens, result->runs, result->latency_ms.p50, result->latency_ms.p90,
            result->latency_ms.p99, result->tokens_per_second, tokenizer);
   }
-  if (options->profile) printf("\nprofile: %s\n", profile_unavailable);
+  if (options->profile) print_profile_table(report);
 }
 
 static void save_inputs(const char *path, const bench_report *report) {
@@ -784,7 +872,7 @@ int main(int argc, char **argv) {
       fail(options.model_path, message);
     }
   }
-  const sentence_source sentences = load_sentences(options.text_file);
+  sentence_source sentences = load_sentences(options.text_file);
   report.num_results = options.num_seq_lens;
   report.results = checked_malloc(report.num_results * sizeof(bench_result));
   memset(report.results, 0, report.num_results * sizeof(bench_result));
@@ -818,6 +906,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < report.num_results; i++) free_inputs(&report.results[i].inputs);
   free(report.results);
   free(buffers.pooled);
+  free_sentences(&sentences);
   tern_session_free(session);
   tern_model_free(model);
   return 0;

@@ -14,6 +14,9 @@
 #include "format/tern_fbs_generated.h"
 #include "format/utf8_check.h"
 
+/* Inputs per output row of an int8 weight: keeps int32 accumulation exact (see check_tensor). */
+#define TERN_MAX_INT8_INPUTS 65536u
+
 #define TERN_FORMAT_VERSION 1u
 #define TERN_WEIGHT_ALIGNMENT 64u
 
@@ -146,8 +149,23 @@ static tern_status check_tensor(view_builder *b, uint32_t index, fb_table record
     if (t->layout != TERN_LAYOUT_PACKED_16X4 || sums.count != t->shape[0])
       return fail(b, TERN_ERR_BAD_TENSOR, "tensor %u '%s': %u channel sums (Packed16x4 int8 only, one per row: %u)",
                   index, t->name, sums.count, t->shape[0]);
+    /* A row's weight sum can be at most 127 x in_features in magnitude; the kernels multiply it by an int8
+     * zero point in int32, so a forged sum must not reach them (found by fuzz_model_fields). The sums are not
+     * recomputed from the weights: that would read every weight page at load. */
+    const int64_t bound = (int64_t)127 * t->shape[1];
+    for (uint32_t i = 0; i < sums.count; i++) {
+      const int32_t sum = tern_fb_Tensor_channel_sums_at(sums, i);
+      if (sum > bound || sum < -bound)
+        return fail(b, TERN_ERR_BAD_TENSOR, "tensor %u '%s': channel sum %u is %d, beyond +-127 x %u inputs", index,
+                    t->name, i, (int)sum, t->shape[1]);
+    }
     t->channel_sums = (const int32_t *)(const void *)sums.data;
   }
+  /* int8 dot products accumulate in int32: |a x w| <= 128 x 127 per input, twice that with the zero-point
+   * correction, so at most 65536 inputs per output keep every sum in range. */
+  if (t->dtype == TERN_DTYPE_I8 && t->layout == TERN_LAYOUT_PACKED_16X4 && t->shape[1] > TERN_MAX_INT8_INPUTS)
+    return fail(b, TERN_ERR_BAD_TENSOR, "tensor %u '%s': %u inputs per output, at most %u for int8 weights", index,
+                t->name, t->shape[1], TERN_MAX_INT8_INPUTS);
   return TERN_OK;
 }
 

@@ -42,6 +42,10 @@ struct tern_sp_model {
   const char *replacements;
   uint32_t replacements_size;
   size_t normalize_max_ratio; /* normalized bytes per input byte, worst case */
+  size_t max_key_bytes;       /* longest charsmap key */
+  size_t lookahead_bytes;     /* input bytes the normalizer may look at for one step */
+  size_t growth;              /* normalized bytes per raw input byte, worst case over the whole pipeline */
+  int split_words;            /* no piece crosses a space symbol: Viterbi may run word by word */
   int add_dummy_prefix, remove_extra_whitespaces, escape_whitespaces, treat_whitespace_as_suffix, byte_fallback;
   int albert;
   tern_albert_options albert_options;
@@ -149,54 +153,91 @@ static size_t escaped_length(const char *s, size_t len) {
 }
 
 /* Checks every node reachable from the root: each child and leaf index inside the array, each value
- * inside the replacement blob. Also finds the largest growth (escaped replacement bytes per key byte).
- * A visited bitmap bounds the work on hostile arrays with cycles. */
+ * inside the replacement blob, no cycle. Darts-clone shares subtrees (it builds from a DAWG), so a node
+ * may be reached by keys of several lengths: a breadth-first pass finds each node's shortest key (for
+ * the largest growth: escaped replacement bytes per key byte), a depth-first pass its longest (the
+ * normalizer's look-ahead) and rejects cycles, which would make a lookup's length unbounded. */
+static uint32_t charsmap_child(const tern_sp_model *m, uint32_t pos, uint32_t c) {
+  uint32_t child = (pos ^ darts_offset(m->darts[pos])) ^ c;
+  return child < m->darts_units && darts_label(m->darts[child]) == c ? child : UINT32_MAX;
+}
+
 static tern_status charsmap_validate(tern_sp_model *m, char *err, size_t err_size) {
   uint32_t n = m->darts_units;
-  uint8_t *visited = calloc((n + 7) / 8, 1);
-  uint32_t *stack = malloc(sizeof(uint32_t) * 2 * (size_t)n);
-  if (!visited || !stack) {
-    free(visited);
-    free(stack);
+  uint8_t *state = calloc(n, 1);
+  uint32_t *depth = malloc(sizeof(uint32_t) * n);
+  uint32_t *queue = malloc(sizeof(uint32_t) * 2 * (size_t)n);
+  if (!state || !depth || !queue) {
+    free(state);
+    free(depth);
+    free(queue);
     if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
     return TERN_ERR_OUT_OF_MEMORY;
   }
   tern_status status = TERN_OK;
-  size_t top = 0, max_ratio = 3;
-  stack[top++] = 0; /* (position, depth) */
-  stack[top++] = 0;
-  visited[0] = 1;
-  while (top && status == TERN_OK) {
-    uint32_t depth = stack[--top], pos = stack[--top];
-    uint32_t base = pos ^ darts_offset(m->darts[pos]);
+  size_t head = 0, tail = 0, max_ratio = 3;
+  queue[tail++] = 0;
+  state[0] = 1;
+  depth[0] = 0;
+  while (head < tail && status == TERN_OK) {
+    uint32_t pos = queue[head++];
     for (uint32_t c = 1; c < 256; c++) {
-      uint32_t child = base ^ c;
-      if (child >= n || darts_label(m->darts[child]) != c) continue;
-      if (visited[child / 8] & (1u << (child % 8))) continue;
-      visited[child / 8] |= (uint8_t)(1u << (child % 8));
+      uint32_t child = charsmap_child(m, pos, c);
+      if (child == UINT32_MAX || state[child]) continue;
+      state[child] = 1;
+      depth[child] = depth[pos] + 1;
+      queue[tail++] = child;
       uint32_t unit = m->darts[child];
-      if (darts_has_leaf(unit)) {
-        uint32_t leaf = child ^ darts_offset(unit);
-        if (leaf >= n) {
-          status = fail(err, err_size, "sentencepiece: charsmap leaf index %u out of range (%u units)", leaf, n);
-          break;
-        }
-        uint32_t value = darts_value(m->darts[leaf]);
-        if (value >= m->replacements_size) {
-          status = fail(err, err_size, "sentencepiece: charsmap value %u outside the %u-byte replacement blob",
-                        value, m->replacements_size);
-          break;
-        }
-        const char *s = m->replacements + value;
-        size_t ratio = (escaped_length(s, strlen(s)) + depth) / (depth + 1);
-        if (ratio > max_ratio) max_ratio = ratio;
+      if (!darts_has_leaf(unit)) continue;
+      uint32_t leaf = child ^ darts_offset(unit);
+      if (leaf >= n) {
+        status = fail(err, err_size, "sentencepiece: charsmap leaf index %u out of range (%u units)", leaf, n);
+        break;
       }
-      stack[top++] = child;
-      stack[top++] = depth + 1;
+      uint32_t value = darts_value(m->darts[leaf]);
+      if (value >= m->replacements_size) {
+        status = fail(err, err_size, "sentencepiece: charsmap value %u outside the %u-byte replacement blob",
+                      value, m->replacements_size);
+        break;
+      }
+      const char *s = m->replacements + value;
+      size_t ratio = (escaped_length(s, strlen(s)) + depth[child] - 1) / depth[child];
+      if (ratio > max_ratio) max_ratio = ratio;
     }
   }
-  free(visited);
-  free(stack);
+  /* Depth-first: state 1 = unvisited, 2 = on the stack, 3 = done; depth = longest path below the node.
+   * A frame is (node, next label) in queue[2k], queue[2k+1]. */
+  size_t top = 0;
+  if (status == TERN_OK) {
+    queue[0] = 0, queue[1] = 1, top = 1;
+    state[0] = 2;
+    depth[0] = 0;
+  }
+  while (top && status == TERN_OK) {
+    uint32_t *frame = &queue[2 * (top - 1)];
+    uint32_t pos = frame[0];
+    if (frame[1] == 256) {
+      state[pos] = 3;
+      top--;
+      if (top && depth[pos] + 1 > depth[queue[2 * (top - 1)]]) depth[queue[2 * (top - 1)]] = depth[pos] + 1;
+      continue;
+    }
+    uint32_t child = charsmap_child(m, pos, frame[1]++);
+    if (child == UINT32_MAX) continue;
+    if (state[child] == 2) {
+      status = fail(err, err_size, "sentencepiece: charsmap trie has a cycle through unit %u", child);
+    } else if (state[child] == 3) {
+      if (depth[child] + 1 > depth[pos]) depth[pos] = depth[child] + 1;
+    } else {
+      state[child] = 2;
+      depth[child] = 0;
+      queue[2 * top] = child, queue[2 * top + 1] = 1, top++;
+    }
+  }
+  m->max_key_bytes = status == TERN_OK ? depth[0] : 0;
+  free(state);
+  free(depth);
+  free(queue);
   m->normalize_max_ratio = max_ratio;
   return status;
 }
@@ -267,6 +308,18 @@ static int parse_byte_piece(const tern_str *piece) {
   return (int)((hi - hex) * 16 + (lo - hex));
 }
 
+/* Whether the piece has the space symbol anywhere but first (last with treat_whitespace_as_suffix): then a
+ * match could cross a word boundary and the Viterbi cannot be split there. */
+static int piece_crosses_space(const tern_sp_model *m, const tern_str *piece) {
+  const uint8_t *space = m->escape_whitespaces ? SPACE_SYMBOL : (const uint8_t *)" ";
+  size_t space_len = m->escape_whitespaces ? 3 : 1;
+  for (size_t i = 0; i + space_len <= piece->len; i++) {
+    if (memcmp(piece->ptr + i, space, space_len) != 0) continue;
+    if (m->treat_whitespace_as_suffix ? i + space_len < piece->len : i > 0) return 1;
+  }
+  return 0;
+}
+
 tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out, char *err, size_t err_size) {
   if (out) *out = NULL;
   if (!spec || !out) {
@@ -282,6 +335,11 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
     if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
     return TERN_ERR_OUT_OF_MEMORY;
   }
+  m->add_dummy_prefix = spec->add_dummy_prefix != 0;
+  m->remove_extra_whitespaces = spec->remove_extra_whitespaces != 0;
+  m->escape_whitespaces = spec->escape_whitespaces != 0;
+  m->treat_whitespace_as_suffix = spec->treat_whitespace_as_suffix != 0;
+  m->byte_fallback = spec->byte_fallback != 0;
   m->vocab_size = spec->vocab_size;
   m->scores = spec->scores;
   m->unk_id = -1;
@@ -293,7 +351,7 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
     if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
     return TERN_ERR_OUT_OF_MEMORY;
   }
-  size_t trie_bytes = 0, user_bytes = 0;
+  size_t trie_bytes = 0, user_bytes = 0, longest_user_defined = 0;
   for (uint32_t id = 0; id < spec->vocab_size && status == TERN_OK; id++) {
     uint8_t type = spec->piece_types[id];
     m->types[id] = type;
@@ -311,6 +369,7 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
     }
     if (type == SP_NORMAL || type == SP_USER_DEFINED || type == SP_UNUSED) trie_bytes += spec->pieces[id].len;
     if (type == SP_USER_DEFINED) user_bytes += spec->pieces[id].len;
+    if (type == SP_USER_DEFINED && spec->pieces[id].len > longest_user_defined) longest_user_defined = spec->pieces[id].len;
   }
   if (status == TERN_OK && m->unk_id < 0) status = fail(err, err_size, "sentencepiece: no <unk> piece (type 2)");
   if (status == TERN_OK && trie_bytes == 0) status = fail(err, err_size, "sentencepiece: no normal pieces");
@@ -338,11 +397,6 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
     tern_sp_free(m);
     return status;
   }
-  m->add_dummy_prefix = spec->add_dummy_prefix != 0;
-  m->remove_extra_whitespaces = spec->remove_extra_whitespaces != 0;
-  m->escape_whitespaces = spec->escape_whitespaces != 0;
-  m->treat_whitespace_as_suffix = spec->treat_whitespace_as_suffix != 0;
-  m->byte_fallback = spec->byte_fallback != 0;
   m->albert_options.remove_space = spec->remove_space != 0;
   m->albert_options.keep_accents = spec->keep_accents != 0;
   m->albert_options.do_lower_case = spec->do_lower_case != 0;
@@ -359,11 +413,21 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
       m->special_ids[m->special_count++] = id;
     }
   }
+  m->lookahead_bytes = m->max_key_bytes > longest_user_defined ? m->max_key_bytes : longest_user_defined;
+  if (m->lookahead_bytes < 4) m->lookahead_bytes = 4;
+  /* An invalid byte becomes U+FFFD (3 bytes) before the normalizer; the ALBERT steps are composed per
+   * character from their tables; the normalizer's growth is per byte of its input (keys span characters). */
+  size_t before_normalizer = m->albert ? tern_albert_max_growth(&m->albert_options) : 3;
+  m->growth = before_normalizer * m->normalize_max_ratio;
+  m->split_words = 1;
+  for (uint32_t id = 0; id < spec->vocab_size && m->split_words; id++)
+    if (m->types[id] == SP_NORMAL || m->types[id] == SP_USER_DEFINED)
+      m->split_words = !piece_crosses_space(m, &spec->pieces[id]);
   *out = m;
   return TERN_OK;
 }
 
-/* ---- encode -------------------------------------------------------------------------------------- */
+/* ---- encode ------------------------------------------------------------------------------------ */
 
 /* Viterbi state per normalized byte position (unigram EncodeOptimized's BestPathNode). */
 typedef struct sp_node {
@@ -372,17 +436,43 @@ typedef struct sp_node {
   int32_t id;
 } sp_node;
 
+/* tern_sp_scratch_size's word budget: normalized bytes of one word per byte of max_text_bytes. A word as
+ * long as the whole text fits when its characters at most quadruple through the steps: ASCII, the
+ * letters of every script through NFKC/NFKD, case folding and lowering, invalid bytes (U+FFFD: 3). */
+#define SP_WORD_BYTES_PER_TEXT_BYTE 4
+
 static size_t mul_or_max(size_t a, size_t b) { return (b && a > SIZE_MAX / b) ? SIZE_MAX : a * b; }
 static size_t add_or_max(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
 
+static size_t window_capacity(const tern_sp_model *m) { return 2 * m->lookahead_bytes + 16; }
+
+/* Layout: [alignment][nodes: word_bytes + 1][normalized words: word_bytes][input window]. */
+static size_t scratch_for_word(const tern_sp_model *m, size_t word_bytes) {
+  size_t nodes = mul_or_max(add_or_max(word_bytes, 1), sizeof(sp_node));
+  return add_or_max(add_or_max(nodes, word_bytes), window_capacity(m) + _Alignof(sp_node));
+}
+
+/* The whole normalized text: growth per input byte, plus a dummy prefix or suffix. */
+static size_t normalized_bound(const tern_sp_model *m, size_t max_text_bytes) {
+  return add_or_max(mul_or_max(max_text_bytes, m->growth), 3);
+}
+
 size_t tern_sp_scratch_size(const tern_sp_model *m, size_t max_text_bytes) {
   if (!m) return 0;
-  size_t text_bytes = mul_or_max(max_text_bytes, m->albert ? tern_albert_max_ratio(&m->albert_options) : 3);
-  size_t work_bytes = m->albert && m->albert_options.do_lower_case ? text_bytes : 0;
-  size_t normalized = add_or_max(mul_or_max(text_bytes, m->normalize_max_ratio), 3);
-  size_t nodes = mul_or_max(add_or_max(normalized, 1), sizeof(sp_node));
-  return add_or_max(add_or_max(add_or_max(text_bytes, work_bytes), normalized), add_or_max(nodes, 2 * _Alignof(sp_node)));
+  size_t word = normalized_bound(m, max_text_bytes);
+  if (m->split_words) {
+    size_t budget = add_or_max(mul_or_max(max_text_bytes, SP_WORD_BYTES_PER_TEXT_BYTE), 3);
+    if (budget < word) word = budget;
+  }
+  return scratch_for_word(m, word);
 }
+
+size_t tern_sp_scratch_size_any_word(const tern_sp_model *m, size_t max_text_bytes) {
+  return m ? scratch_for_word(m, normalized_bound(m, max_text_bytes)) : 0;
+}
+
+size_t tern_sp_growth(const tern_sp_model *m) { return m ? m->growth : 0; }
+int tern_sp_splits_words(const tern_sp_model *m) { return m ? m->split_words : 0; }
 
 /* sentencepiece string_util::OneCharLen: the length the lead byte announces, not validated. */
 static size_t one_char_len(uint8_t lead) {
@@ -427,64 +517,6 @@ static size_t normalize_prefix(const tern_sp_model *m, const uint8_t *in, size_t
   return pos;
 }
 
-typedef struct out_buffer {
-  uint8_t *data;
-  size_t cap, len;
-  int overflow;
-} out_buffer;
-
-static void out_append(out_buffer *o, const uint8_t *bytes, size_t n) {
-  if (o->cap - o->len < n) {
-    o->overflow = 1;
-    return;
-  }
-  memcpy(o->data + o->len, bytes, n);
-  o->len += n;
-}
-
-static int ends_with(const out_buffer *o, const uint8_t *s, size_t n) {
-  return o->len >= n && memcmp(o->data + o->len - n, s, n) == 0;
-}
-
-/* Normalizer::Normalize without the norm_to_orig bookkeeping. */
-static tern_status normalize(const tern_sp_model *m, const uint8_t *in, size_t len, out_buffer *o) {
-  const uint8_t *repl;
-  size_t repl_len;
-  if (m->remove_extra_whitespaces) {
-    while (len) {
-      size_t used = normalize_prefix(m, in, len, &repl, &repl_len);
-      if (!(repl_len == 1 && repl[0] == ' ')) break;
-      in += used;
-      len -= used;
-    }
-  }
-  if (len == 0) return TERN_OK;
-  const uint8_t *space = m->escape_whitespaces ? SPACE_SYMBOL : (const uint8_t *)" ";
-  size_t space_len = m->escape_whitespaces ? 3 : 1;
-  if (!m->treat_whitespace_as_suffix && m->add_dummy_prefix) out_append(o, space, space_len);
-  int is_prev_space = m->remove_extra_whitespaces;
-  while (len && !o->overflow) {
-    size_t used = normalize_prefix(m, in, len, &repl, &repl_len);
-    while (is_prev_space && repl_len && repl[0] == ' ') repl++, repl_len--;
-    if (repl_len) {
-      for (size_t i = 0; i < repl_len; i++) {
-        if (m->escape_whitespaces && repl[i] == ' ') out_append(o, SPACE_SYMBOL, 3);
-        else out_append(o, repl + i, 1);
-      }
-      is_prev_space = repl[repl_len - 1] == ' ';
-    }
-    in += used;
-    len -= used;
-    if (!m->remove_extra_whitespaces) is_prev_space = 0;
-  }
-  if (o->overflow) return TERN_ERR_TOO_LONG;
-  if (m->remove_extra_whitespaces) {
-    while (ends_with(o, space, space_len)) o->len -= space_len;
-  }
-  if (m->treat_whitespace_as_suffix && m->add_dummy_prefix) out_append(o, space, space_len);
-  return o->overflow ? TERN_ERR_TOO_LONG : TERN_OK;
-}
-
 /* The score unigram's encoder gives a user-defined piece of `length` bytes. Measured on the sentencepiece
  * 0.2.3 wheel (the oracle), not taken from the source we could read: Encode scores such a piece
  * 0.1 * (bytes - 1) whatever the model's scores are (scaling or shifting every normal score leaves it
@@ -495,13 +527,16 @@ static float user_defined_score(size_t length) { return (float)((double)length *
 
 /* unigram Model::EncodeOptimized, forward pass, in float (score + best score so far), as the 0.2.3 wheel
  * behaves; the comparison is strict, so among equal candidates for an end position the one starting
- * earliest wins (and a piece beats <unk>). */
-static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, sp_node *nodes) {
+ * earliest wins (and a piece beats <unk>). Runs on one stretch of words at a time, starting from the
+ * score the stretches before reached: every path passes through a word boundary (split_words), so this
+ * adds exactly what the whole-text pass adds. */
+static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, float start_score, sp_node *nodes) {
   for (size_t i = 0; i <= size; i++) {
     nodes[i].score = 0.0f;
     nodes[i].starts_at = -1;
     nodes[i].id = -1;
   }
+  nodes[0].score = start_score; /* the best score of the words before (float sums are not associative) */
   const float unk_score = m->min_score - SP_UNK_PENALTY;
   const sp_trie *t = &m->pieces;
   size_t starts_at = 0;
@@ -541,12 +576,13 @@ static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, sp
   }
 }
 
-/* Walks the best path backwards. Pass 1 (ids == NULL) counts the output ids; pass 2 writes id number k
- * (0-based from the front) when k < cap. Runs of <unk> merge (SentencePieceProcessor), or, with byte
- * fallback, each <unk> piece becomes its bytes. Merging a run is symmetric, so walking backwards keeps
- * the first <unk> of each run in front-to-back order. */
+/* Walks the best path backwards. Pass 1 (ids == NULL) counts the output ids; pass 2 writes id number
+ * first + k (k 0-based from the front of this stretch) when first + k < cap. Runs of <unk> merge
+ * (SentencePieceProcessor), also with a run ending the stretch before (prev_unk), or, with byte fallback,
+ * each <unk> piece becomes its bytes. Merging a run is symmetric, so walking backwards keeps the first
+ * <unk> of each run in front-to-back order. */
 static size_t emit_backwards(const tern_sp_model *m, const uint8_t *text, size_t size, const sp_node *nodes,
-                             int32_t *ids, size_t cap, size_t total) {
+                             int prev_unk, int32_t *ids, size_t cap, size_t first, size_t count_here) {
   size_t count = 0;
   size_t end = size;
   while (end > 0) {
@@ -555,13 +591,13 @@ static size_t emit_backwards(const tern_sp_model *m, const uint8_t *text, size_t
     int is_unk = n->id == m->unk_id;
     if (is_unk && m->byte_fallback) {
       for (size_t i = end; i > start; i--) {
-        size_t k = total - 1 - count++;
+        size_t k = first + count_here - 1 - count++;
         if (ids && k < cap) ids[k] = m->byte_ids[text[i - 1]];
       }
     } else {
-      int merged = is_unk && start > 0 && nodes[start].id == m->unk_id;
+      int merged = is_unk && (start > 0 ? nodes[start].id == m->unk_id : prev_unk);
       if (!merged) {
-        size_t k = total - 1 - count++;
+        size_t k = first + count_here - 1 - count++;
         if (ids && k < cap) ids[k] = n->id;
       }
     }
@@ -570,59 +606,161 @@ static size_t emit_backwards(const tern_sp_model *m, const uint8_t *text, size_t
   return count;
 }
 
-/* One text without special tokens: pre-steps, normalization, Viterbi, output. */
+/* One text (no special tokens) streamed through the steps: the pre-steps produce code points into a
+ * small input window, the normalizer appends to the pending words, and each completed stretch of words
+ * is tokenized and dropped, so the scratch holds about one word, not the text. A stretch ends before a
+ * space symbol (after one with treat_whitespace_as_suffix) at a character start of unigram's walk; with
+ * remove_extra_whitespaces only once a character other than the space symbol follows, because trailing
+ * spaces are removed at the end. */
+typedef struct sp_encoder {
+  const tern_sp_model *m;
+  tern_albert_stream albert;
+  const uint8_t *raw;
+  size_t raw_len, raw_pos;
+  int source_done;
+  uint8_t *window;          /* pre-processed input bytes [head, tail) */
+  size_t window_cap, head, tail;
+  uint8_t *word;            /* normalized text not tokenized yet */
+  size_t word_cap, word_len;
+  sp_node *nodes;           /* word_cap + 1 */
+  size_t walk;              /* next character start of unigram's walk in word, not classified yet */
+  size_t cut;               /* latest space symbol at a character start (prefix mode), 0 = none */
+  int prev_char_space;      /* suffix mode: the last classified character is the space symbol */
+  float score;              /* Viterbi score at word[0] */
+  int prev_unk;             /* the last piece tokenized is <unk> (runs merge) */
+  int32_t *ids;
+  size_t cap, total;
+  int overflow;
+} sp_encoder;
+
+static uint32_t next_input(sp_encoder *e) {
+  if (e->m->albert) return tern_albert_stream_next(&e->albert);
+  if (e->raw_pos >= e->raw_len) return TERN_ALBERT_END;
+  return tern_utf8_decode(e->raw, e->raw_len, &e->raw_pos); /* invalid -> U+FFFD like Python */
+}
+
+/* Keeps at least lookahead_bytes in the window (the longest charsmap key or user-defined symbol), so
+ * each normalizer step sees what it would see in the whole text. */
+static void fill_window(sp_encoder *e) {
+  if (e->source_done || e->tail - e->head >= e->m->lookahead_bytes) return;
+  memmove(e->window, e->window + e->head, e->tail - e->head);
+  e->tail -= e->head;
+  e->head = 0;
+  while (e->tail + 4 <= e->window_cap) {
+    uint32_t cp = next_input(e);
+    if (cp == TERN_ALBERT_END) {
+      e->source_done = 1;
+      break;
+    }
+    e->tail += tern_utf8_encode(cp, e->window + e->tail);
+  }
+}
+
+static void word_append(sp_encoder *e, const uint8_t *bytes, size_t n) {
+  if (e->word_cap - e->word_len < n) {
+    e->overflow = 1;
+    return;
+  }
+  memcpy(e->word + e->word_len, bytes, n);
+  e->word_len += n;
+}
+
+/* Tokenizes word[0, end) and drops it. */
+static void flush_words(sp_encoder *e, size_t end) {
+  if (end == 0) return;
+  const tern_sp_model *m = e->m;
+  viterbi(m, e->word, end, e->score, e->nodes);
+  size_t n = emit_backwards(m, e->word, end, e->nodes, e->prev_unk, NULL, 0, 0, SIZE_MAX);
+  emit_backwards(m, e->word, end, e->nodes, e->prev_unk, e->ids, e->cap, e->total, n);
+  e->total += n;
+  e->score = e->nodes[end].score;
+  e->prev_unk = e->nodes[end].id == m->unk_id;
+  memmove(e->word, e->word + end, e->word_len - end);
+  e->word_len -= end;
+  e->walk = e->walk > end ? e->walk - end : 0;
+  e->cut = 0;
+}
+
+static void find_word_ends(sp_encoder *e, const uint8_t *space, size_t space_len) {
+  const tern_sp_model *m = e->m;
+  while (e->walk < e->word_len) {
+    size_t start = e->walk, length = one_char_len(e->word[start]);
+    if (length > e->word_len - start) return; /* the rest of the character is still to come */
+    int is_space = length == space_len && memcmp(e->word + start, space, space_len) == 0;
+    e->walk = start + length;
+    if (!m->split_words) continue;
+    if (!m->treat_whitespace_as_suffix) {
+      if (is_space && !m->remove_extra_whitespaces) flush_words(e, start);
+      else if (is_space) e->cut = start;
+      else if (e->cut) flush_words(e, e->cut);
+    } else {
+      if (e->prev_char_space && (!is_space || !m->remove_extra_whitespaces)) flush_words(e, start);
+      e->prev_char_space = is_space;
+    }
+  }
+}
+
+/* Normalizer::Normalize (without the norm_to_orig bookkeeping) feeding the word-by-word Viterbi. */
 static tern_status encode_plain(const tern_sp_model *m, const char *text, size_t text_len, void *scratch,
                                 size_t scratch_size, int32_t *ids, size_t cap, size_t *n_total) {
   *n_total = 0;
   if (text_len == 0) return TERN_OK;
-  uint8_t *base = scratch;
-  size_t used = 0;
-  const uint8_t *clean = (const uint8_t *)text;
-  size_t clean_len = text_len;
-  if (m->albert) {
-    /* The intermediate buffer takes half of the space; the output the rest. */
-    size_t half = scratch_size / 2;
-    tern_status s = tern_albert_preprocess(&m->albert_options, (const uint8_t *)text, text_len, base + half,
-                                           scratch_size - half, base, half, &clean_len);
-    if (s != TERN_OK) return s;
-    clean = base;
-    used = clean_len;
-  } else {
-    size_t pos = 0;
-    int valid = 1;
-    while (pos < text_len && valid) {
-      size_t before = pos;
-      if (tern_utf8_decode(clean, text_len, &pos) == TERN_UTF8_REPLACEMENT &&
-          !(pos - before == 3 && (uint8_t)text[before] == 0xEF && (uint8_t)text[before + 1] == 0xBF && (uint8_t)text[before + 2] == 0xBD))
-        valid = 0;
-    }
-    if (!valid) { /* Python errors="replace" into scratch */
-      out_buffer o = {base, scratch_size, 0, 0};
-      pos = 0;
-      while (pos < text_len && !o.overflow) {
-        uint8_t bytes[4];
-        out_append(&o, bytes, tern_utf8_encode(tern_utf8_decode(clean, text_len, &pos), bytes));
-      }
-      if (o.overflow) return TERN_ERR_TOO_LONG;
-      clean = base;
-      clean_len = used = o.len;
+  sp_encoder e;
+  memset(&e, 0, sizeof e);
+  e.m = m;
+  e.ids = ids;
+  e.cap = cap;
+  e.raw = (const uint8_t *)text;
+  e.raw_len = text_len;
+  if (m->albert) tern_albert_stream_init(&e.albert, &m->albert_options, e.raw, text_len);
+  uintptr_t base = (uintptr_t)scratch, align = _Alignof(sp_node);
+  size_t skip = (size_t)(((base + align - 1) & ~(uintptr_t)(align - 1)) - base);
+  e.window_cap = window_capacity(m);
+  if (scratch_size < skip + e.window_cap + 2 * sizeof(sp_node)) return TERN_ERR_TOO_LONG;
+  size_t room = scratch_size - skip - e.window_cap - sizeof(sp_node);
+  e.word_cap = room / (sizeof(sp_node) + 1);
+  e.nodes = (sp_node *)(void *)((uint8_t *)scratch + skip);
+  e.word = (uint8_t *)(e.nodes + e.word_cap + 1);
+  e.window = e.word + e.word_cap;
+
+  const uint8_t *space = m->escape_whitespaces ? SPACE_SYMBOL : (const uint8_t *)" ";
+  size_t space_len = m->escape_whitespaces ? 3 : 1;
+  const uint8_t *repl;
+  size_t repl_len;
+  if (m->remove_extra_whitespaces) {
+    for (fill_window(&e); e.head < e.tail; fill_window(&e)) {
+      size_t used = normalize_prefix(m, e.window + e.head, e.tail - e.head, &repl, &repl_len);
+      if (!(repl_len == 1 && repl[0] == ' ')) break;
+      e.head += used;
     }
   }
-  out_buffer normalized = {base + used, scratch_size - used, 0, 0};
-  tern_status s = normalize(m, clean, clean_len, &normalized);
-  if (s != TERN_OK) return s;
-  used += normalized.len;
-  size_t align = _Alignof(sp_node);
-  uintptr_t node_addr = ((uintptr_t)(base + used) + align - 1) & ~(uintptr_t)(align - 1);
-  size_t node_offset = (size_t)(node_addr - (uintptr_t)base);
-  size_t node_count = normalized.len + 1;
-  if (node_offset > scratch_size || (scratch_size - node_offset) / sizeof(sp_node) < node_count) return TERN_ERR_TOO_LONG;
-  sp_node *nodes = (sp_node *)(void *)(base + node_offset);
-  if (normalized.len == 0) return TERN_OK;
-  viterbi(m, normalized.data, normalized.len, nodes);
-  size_t total = emit_backwards(m, normalized.data, normalized.len, nodes, NULL, 0, SIZE_MAX);
-  emit_backwards(m, normalized.data, normalized.len, nodes, ids, cap, total);
-  *n_total = total;
+  fill_window(&e);
+  if (e.head == e.tail) return TERN_OK;
+  if (!m->treat_whitespace_as_suffix && m->add_dummy_prefix) word_append(&e, space, space_len);
+  int is_prev_space = m->remove_extra_whitespaces;
+  for (fill_window(&e); e.head < e.tail && !e.overflow; fill_window(&e)) {
+    size_t used = normalize_prefix(m, e.window + e.head, e.tail - e.head, &repl, &repl_len);
+    while (is_prev_space && repl_len && repl[0] == ' ') repl++, repl_len--;
+    if (repl_len) {
+      for (size_t i = 0; i < repl_len; i++) {
+        if (m->escape_whitespaces && repl[i] == ' ') word_append(&e, SPACE_SYMBOL, 3);
+        else word_append(&e, repl + i, 1);
+      }
+      is_prev_space = repl[repl_len - 1] == ' ';
+    }
+    e.head += used;
+    if (!m->remove_extra_whitespaces) is_prev_space = 0;
+    find_word_ends(&e, space, space_len);
+  }
+  if (e.overflow) return TERN_ERR_TOO_LONG;
+  if (m->remove_extra_whitespaces) {
+    while (e.word_len >= space_len && memcmp(e.word + e.word_len - space_len, space, space_len) == 0)
+      e.word_len -= space_len;
+  }
+  if (m->treat_whitespace_as_suffix && m->add_dummy_prefix) word_append(&e, space, space_len);
+  if (e.overflow) return TERN_ERR_TOO_LONG;
+  flush_words(&e, e.word_len);
+  *n_total = e.total;
   return TERN_OK;
 }
 

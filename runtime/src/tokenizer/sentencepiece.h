@@ -24,11 +24,27 @@
  *  5. SentencePieceProcessor output: runs of <unk> merge into one id; with byte_fallback each <unk>
  *     character becomes its UTF-8 bytes as <0xXX> pieces.
  *
- * Memory: tern_sp_create allocates (tries, charsmap copy); tern_sp_encode never does. It lays out its
- * buffers in the caller's scratch according to what the text actually needs; tern_sp_scratch_size(n)
- * bounds that need for every text of at most n bytes. A text whose need exceeds scratch_size (only
- * possible for texts longer than the n the scratch was sized for) returns TERN_ERR_TOO_LONG and writes
- * nothing; there is no silent truncation.
+ * Memory: tern_sp_create allocates (tries, charsmap copy); tern_sp_encode never does. It streams: the
+ * pre-steps feed a small input window (the longest charsmap key or user-defined symbol, twice), the
+ * normalizer appends to the pending words, and the Viterbi runs on each completed stretch of words,
+ * starting from the float score the stretches before reached and merging <unk> runs across them, which
+ * is exactly the whole-text pass because no piece can cross a word boundary: tern_sp_create checks that
+ * no normal or user-defined piece holds the space symbol (U+2581, or ' ' without escape_whitespaces)
+ * anywhere but first (last with treat_whitespace_as_suffix). A stretch ends before a space symbol at a
+ * character start of unigram's walk (after one, for suffix models); with remove_extra_whitespaces only
+ * once something other than space symbols follows (trailing spaces are removed at the end). A model that
+ * fails the check is tokenized whole: its scratch holds the whole normalized text.
+ *
+ * Scratch: the pending words (about one word) in normalized bytes, 13 bytes each (the byte + a Viterbi
+ * node), plus the window. tern_sp_scratch_size(n) budgets 4 normalized bytes per input byte for one
+ * word (SP_WORD_BYTES_PER_TEXT_BYTE): enough for any text of <= n bytes whose longest word is not more
+ * than 4x its input bytes after normalization (a word of n ASCII bytes, or of n bytes of letters of any
+ * script); about 3.4 MB for n = 65536. A longer word (after normalization) returns TERN_ERR_TOO_LONG and
+ * nothing usable; no silent truncation. tern_sp_scratch_size_any_word(n) guarantees every text of <= n
+ * bytes, sized from the model's worst-case growth (tern_sp_growth: normalized bytes per input byte,
+ * the ALBERT steps composed per character from their tables, times the charsmap's largest growth per
+ * key byte); for the models here that is 10x-100x larger, and it is what a model that fails the word
+ * boundary check gets from tern_sp_scratch_size too.
  */
 #ifndef TERN_TOKENIZER_SENTENCEPIECE_H
 #define TERN_TOKENIZER_SENTENCEPIECE_H
@@ -45,12 +61,17 @@ typedef struct tern_sp_model tern_sp_model;
 tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out, char *err, size_t err_size);
 void tern_sp_free(tern_sp_model *model);
 
-/* Scratch bytes that tern_sp_encode needs for any text of at most max_text_bytes bytes (SIZE_MAX on
- * overflow). */
+/* Scratch bytes for texts of at most max_text_bytes bytes whose words each normalize to at most
+ * 4 * max_text_bytes bytes (see Memory above; SIZE_MAX on overflow). */
 size_t tern_sp_scratch_size(const tern_sp_model *model, size_t max_text_bytes);
+/* Scratch bytes with which no text of at most max_text_bytes bytes is TERN_ERR_TOO_LONG. */
+size_t tern_sp_scratch_size_any_word(const tern_sp_model *model, size_t max_text_bytes);
+/* Worst-case normalized bytes per input byte, and whether the model is tokenized word by word. */
+size_t tern_sp_growth(const tern_sp_model *model);
+int tern_sp_splits_words(const tern_sp_model *model);
 
 /* Ids of one text without special tokens or truncation. Writes min(total, cap) ids and *n_total = total.
- * TERN_ERR_TOO_LONG when the text needs more scratch than scratch_size (nothing usable written),
+ * TERN_ERR_TOO_LONG when a word needs more scratch than scratch_size (nothing usable written),
  * TERN_ERR_INVALID_ARGUMENT on NULL pointers (text may be NULL when text_len is 0; ids when cap is 0). */
 tern_status tern_sp_encode(const tern_sp_model *model, const char *text, size_t text_len, void *scratch,
                            size_t scratch_size, int32_t *ids, size_t cap, size_t *n_total);

@@ -1,94 +1,125 @@
-/* sentencepiece_albert.c — AlbertTokenizer.preprocess_text with Python's str semantics.
+/* sentencepiece_albert.c — AlbertTokenizer.preprocess_text with Python's str semantics, streamed.
  *
  * Reference (transformers <= 4.x AlbertTokenizer, ALBERT's tokenization.py):
  *   if remove_space: outputs = " ".join(inputs.strip().split())
  *   outputs = outputs.replace("``", '"').replace("''", '"')
  *   if not keep_accents: NFKD, then drop unicodedata.combining(c) != 0
  *   if do_lower_case: outputs = outputs.lower()
- * Pass 1 does the first three steps in one streaming pass: split()/strip() only look at str.isspace, and
+ * The decomposer does the first three steps in one pass: split()/strip() only look at str.isspace, and
  * the two replace() calls pair runs of ` and of ' left to right independently (neither creates or splits
- * the other's runs). Pass 2 lowers; it is separate because Final_Sigma looks ahead.
+ * the other's runs). Lowering runs on top of it; Final_Sigma's look-ahead runs a copy of the decomposer
+ * forward, and stops at the first character that is not case-ignorable, so the whole stream stays linear.
  */
 #include "tokenizer/sentencepiece_albert.h"
 
 #include "tokenizer/sentencepiece_albert_tables.h"
 #include "tokenizer/utf8.h"
 
-size_t tern_albert_max_ratio(const tern_albert_options *options) {
-  /* An invalid byte becomes U+FFFD (3 bytes); a valid character grows by at most DECOMP_MAX_RATIO. */
-  size_t pass1 = options->keep_accents ? 3 : (TERN_ALBERT_DECOMP_MAX_RATIO > 3 ? TERN_ALBERT_DECOMP_MAX_RATIO : 3);
-  return options->do_lower_case ? pass1 * (TERN_ALBERT_LOWER_MAX_RATIO + 1) : pass1;
-}
+static size_t utf8_length(uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
 
-typedef struct writer {
-  uint8_t *out;
-  size_t cap, len;
-  int overflow;
-} writer;
-
-static void put_cp(writer *w, uint32_t cp) {
-  uint8_t bytes[4];
-  size_t n = tern_utf8_encode(cp, bytes);
-  if (w->cap - w->len < n) {
-    w->overflow = 1;
-    return;
+/* Bytes that one input character becomes (before lowering when lower is 0). */
+static size_t output_bytes(const tern_albert_options *o, uint32_t cp) {
+  const tern_albert_record *rec = tern_albert_lookup(cp);
+  uint32_t single = cp;
+  const uint32_t *chars = &single;
+  size_t count = 1;
+  if (!o->keep_accents && rec->decomp_length != TERN_ALBERT_IDENTITY) {
+    chars = &tern_albert_pool[rec->decomp_offset];
+    count = rec->decomp_length;
   }
-  for (size_t i = 0; i < n; i++) w->out[w->len++] = bytes[i];
+  size_t bytes = 0;
+  for (size_t i = 0; i < count; i++) {
+    const tern_albert_record *r = tern_albert_lookup(chars[i]);
+    if (!o->do_lower_case || r->lower_length == TERN_ALBERT_IDENTITY) {
+      bytes += utf8_length(chars[i]);
+    } else {
+      for (unsigned k = 0; k < r->lower_length; k++) bytes += utf8_length(tern_albert_pool[r->lower_offset + k]);
+    }
+  }
+  return bytes;
 }
 
-/* Pass 1 emits a character after the ``/'' pairing and decomposition. */
-static void put_decomposed(writer *w, uint32_t cp, int keep_accents) {
-  if (keep_accents) {
-    put_cp(w, cp);
+/* Per character: quote pairs and whitespace runs only shrink; Final_Sigma picks between two 2-byte
+ * characters; an invalid byte is U+FFFD, which the steps leave at 3 bytes. */
+size_t tern_albert_max_growth(const tern_albert_options *o) {
+  size_t growth = output_bytes(o, 0xFFFD);
+  for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+    if (cp == 0xD800) cp = 0xE000;
+    size_t in = utf8_length(cp), out = output_bytes(o, cp);
+    size_t ratio = (out + in - 1) / in;
+    if (ratio > growth) growth = ratio;
+  }
+  return growth;
+}
+
+static void push(tern_albert_decomposer *d, uint32_t cp) { d->queue[d->queue_len++] = cp; }
+
+static void push_decomposed(tern_albert_decomposer *d, uint32_t cp) {
+  if (d->options->keep_accents) {
+    push(d, cp);
     return;
   }
   const tern_albert_record *rec = tern_albert_lookup(cp);
   if (rec->decomp_length == TERN_ALBERT_IDENTITY) {
-    put_cp(w, cp);
+    push(d, cp);
     return;
   }
-  for (unsigned i = 0; i < rec->decomp_length; i++) put_cp(w, tern_albert_pool[rec->decomp_offset + i]);
+  for (unsigned i = 0; i < rec->decomp_length; i++) push(d, tern_albert_pool[rec->decomp_offset + i]);
 }
 
-/* A run of `count` equal quote characters q (` or '): pairs become '"', an odd one stays. */
-static void flush_quotes(writer *w, uint32_t q, size_t count, int keep_accents) {
-  for (size_t i = 0; i + 1 < count; i += 2) put_cp(w, '"');
-  if (count & 1) put_decomposed(w, q, keep_accents);
+/* A run of equal quote characters: pairs become '"', an odd one stays (after the pairs). */
+static void flush_quotes(tern_albert_decomposer *d) {
+  d->pairs_to_emit = d->quote_count / 2;
+  if (d->quote_count & 1) push_decomposed(d, d->quote);
+  d->quote_count = 0;
 }
 
-static void pass1(const tern_albert_options *o, const uint8_t *text, size_t len, writer *w) {
-  size_t pos = 0, quote_count = 0;
-  uint32_t quote = 0;
-  int pending_space = 0, seen_word = 0;
-  while (pos < len && !w->overflow) {
-    uint32_t cp = tern_utf8_decode(text, len, &pos);
-    if (o->remove_space && (tern_albert_lookup(cp)->flags & TERN_ALBERT_SPACE)) {
-      if (quote_count) flush_quotes(w, quote, quote_count, o->keep_accents), quote_count = 0;
-      pending_space = seen_word;
+static uint32_t decomposer_next(tern_albert_decomposer *d) {
+  for (;;) {
+    if (d->pairs_to_emit) {
+      d->pairs_to_emit--;
+      return '"';
+    }
+    if (d->queue_head < d->queue_len) return d->queue[d->queue_head++];
+    d->queue_head = d->queue_len = 0;
+    if (d->pos >= d->len) {
+      if (!d->quote_count) return TERN_ALBERT_END;
+      flush_quotes(d);
       continue;
     }
-    if (pending_space) put_cp(w, ' '), pending_space = 0;
-    seen_word = 1;
+    uint32_t cp = tern_utf8_decode(d->text, d->len, &d->pos);
+    if (d->options->remove_space && (tern_albert_lookup(cp)->flags & TERN_ALBERT_SPACE)) {
+      if (d->quote_count) flush_quotes(d);
+      d->pending_space = d->seen_word;
+      continue;
+    }
+    if (d->pending_space) push(d, ' '), d->pending_space = 0;
+    d->seen_word = 1;
     if (cp == '`' || cp == '\'') {
-      if (quote_count && cp != quote) flush_quotes(w, quote, quote_count, o->keep_accents), quote_count = 0;
-      quote = cp;
-      quote_count++;
+      if (d->quote_count && cp != d->quote) flush_quotes(d);
+      d->quote = cp;
+      d->quote_count++;
       continue;
     }
-    if (quote_count) flush_quotes(w, quote, quote_count, o->keep_accents), quote_count = 0;
-    put_decomposed(w, cp, o->keep_accents);
+    if (d->quote_count) flush_quotes(d);
+    push_decomposed(d, cp);
   }
-  if (quote_count && !w->overflow) flush_quotes(w, quote, quote_count, o->keep_accents);
+}
+
+void tern_albert_stream_init(tern_albert_stream *s, const tern_albert_options *options, const uint8_t *text,
+                             size_t text_len) {
+  *s = (tern_albert_stream){0};
+  s->decomposer.options = options;
+  s->decomposer.text = text;
+  s->decomposer.len = text_len;
 }
 
 /* Python's handle_capital_sigma: final when preceded by a cased character (case-ignorables skipped) and
- * not followed by one. prev_cased carries the look-behind state, so the whole pass stays linear: each
- * look-ahead stops at the first character that is not case-ignorable. */
-static uint32_t lower_sigma(const uint8_t *text, size_t len, size_t after, int prev_cased) {
+ * not followed by one. */
+static uint32_t lower_sigma(const tern_albert_decomposer *d, int prev_cased) {
   if (!prev_cased) return 0x3C3;
-  size_t pos = after;
-  while (pos < len) {
-    uint32_t cp = tern_utf8_decode(text, len, &pos);
+  tern_albert_decomposer ahead = *d;
+  for (uint32_t cp = decomposer_next(&ahead); cp != TERN_ALBERT_END; cp = decomposer_next(&ahead)) {
     uint8_t flags = tern_albert_lookup(cp)->flags;
     if (flags & TERN_ALBERT_CASE_IGNORABLE) continue;
     return (flags & TERN_ALBERT_CASED) ? 0x3C3 : 0x3C2;
@@ -96,39 +127,17 @@ static uint32_t lower_sigma(const uint8_t *text, size_t len, size_t after, int p
   return 0x3C2;
 }
 
-static void pass2_lower(const uint8_t *text, size_t len, writer *w) {
-  size_t pos = 0;
-  int prev_cased = 0; /* the last character that is not case-ignorable is cased */
-  while (pos < len && !w->overflow) {
-    uint32_t cp = tern_utf8_decode(text, len, &pos);
+uint32_t tern_albert_stream_next(tern_albert_stream *s) {
+  for (;;) {
+    if (s->lowered_head < s->lowered_len) return s->lowered[s->lowered_head++];
+    uint32_t cp = decomposer_next(&s->decomposer);
+    if (cp == TERN_ALBERT_END || !s->decomposer.options->do_lower_case) return cp;
     const tern_albert_record *rec = tern_albert_lookup(cp);
-    if (cp == 0x3A3) {
-      put_cp(w, lower_sigma(text, len, pos, prev_cased));
-    } else if (rec->lower_length == TERN_ALBERT_IDENTITY) {
-      put_cp(w, cp);
-    } else {
-      for (unsigned i = 0; i < rec->lower_length; i++) put_cp(w, tern_albert_pool[rec->lower_offset + i]);
-    }
-    if (!(rec->flags & TERN_ALBERT_CASE_IGNORABLE)) prev_cased = (rec->flags & TERN_ALBERT_CASED) != 0;
+    int was_cased = s->prev_cased;
+    if (!(rec->flags & TERN_ALBERT_CASE_IGNORABLE)) s->prev_cased = (rec->flags & TERN_ALBERT_CASED) != 0;
+    if (cp == 0x3A3) return lower_sigma(&s->decomposer, was_cased);
+    if (rec->lower_length == TERN_ALBERT_IDENTITY) return cp;
+    s->lowered_head = s->lowered_len = 0;
+    for (unsigned i = 0; i < rec->lower_length && i < 4; i++) s->lowered[s->lowered_len++] = tern_albert_pool[rec->lower_offset + i];
   }
-}
-
-tern_status tern_albert_preprocess(const tern_albert_options *options, const uint8_t *text, size_t text_len,
-                                   uint8_t *work, size_t work_cap, uint8_t *out, size_t out_cap, size_t *out_len) {
-  *out_len = 0;
-  if (!options->do_lower_case) {
-    writer w = {out, out_cap, 0, 0};
-    pass1(options, text, text_len, &w);
-    if (w.overflow) return TERN_ERR_TOO_LONG;
-    *out_len = w.len;
-    return TERN_OK;
-  }
-  writer first = {work, work_cap, 0, 0};
-  pass1(options, text, text_len, &first);
-  if (first.overflow) return TERN_ERR_TOO_LONG;
-  writer second = {out, out_cap, 0, 0};
-  pass2_lower(work, first.len, &second);
-  if (second.overflow) return TERN_ERR_TOO_LONG;
-  *out_len = second.len;
-  return TERN_OK;
 }

@@ -15,6 +15,9 @@ line of ids per corpus item (no special tokens), items decoded with errors="repl
   userdefined-corpus.txt extra items (corpus format) dense in the alt model's user-defined pieces, whose
                          ties decide the library's float arithmetic ("linux....", "x:::"), made here with a
                          fixed seed; userdefined-alt.txt holds their ids
+  long-corpus.txt        texts of 60 000..65 536 bytes (the session default max_text_bytes): corpus items
+                         joined by assorted whitespace, and one 60 000-byte word; long-albert-tiny.txt,
+                         long-albert-tiny-raw.txt and long-alt-bytefallback.txt hold their ids as above
 
 Run in the repository's .venv: .venv/bin/python tests/tokenizer/sentencepiece/make_oracle.py
 The C test needs none of this at run time.
@@ -91,6 +94,23 @@ def userdefined_items():
     return items
 
 
+def long_items(texts):
+    rng = random.Random(7)
+    separators = [" ", "  ", "\t", " \n ", "\u3000", "\r\n", "   "]
+    items = []
+    for start in (0, 5000, 11000, 17000, 23000):
+        item, pos = "", start
+        while True:
+            piece = rng.choice(separators) + texts[pos % len(texts)]
+            if len((item + piece).encode()) > 65536 - rng.randint(0, 5000):
+                break
+            item += piece
+            pos += 1
+        items.append(item)
+    items.append("Supercalifragilistic" * 3000)
+    return items
+
+
 def escape(text):
     data = text.encode()
     for byte in (0x5C, 0x00, 0x0A, 0x0D):
@@ -112,6 +132,10 @@ def main():
         "alt-bytefallback.txt": ids_file(alt, texts),
         "userdefined-corpus.txt": "".join(escape(t) + "\n" for t in userdefined_items()),
         "userdefined-alt.txt": ids_file(alt, userdefined_items()),
+        "long-corpus.txt": "".join(escape(t) + "\n" for t in long_items(texts)),
+        "long-albert-tiny.txt": "".join(" ".join(map(str, albert_encode(albert, t))) + "\n" for t in long_items(texts)),
+        "long-albert-tiny-raw.txt": ids_file(albert, long_items(texts)),
+        "long-alt-bytefallback.txt": ids_file(alt, long_items(texts)),
     }
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:xz") as tar:

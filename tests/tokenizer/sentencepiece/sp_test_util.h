@@ -150,6 +150,25 @@ static inline sp_test_model sp_test_load_model(const char *path, int albert) {
   return m;
 }
 
+/* Appends a user-defined piece holding the space symbol mid-piece and a byte (0xFF) that normalized text
+ * never holds: it never matches, but tern_sp_create must then tokenize whole texts instead of word by word,
+ * which gives the reference for the word-by-word Viterbi. */
+static inline void sp_test_force_whole_text(sp_test_model *m) {
+  static const char piece[] = "x\xE2\x96\x81\xFF";
+  uint32_t n = m->spec.vocab_size + 1;
+  m->pieces = realloc(m->pieces, n * sizeof *m->pieces);
+  m->scores = realloc(m->scores, n * sizeof *m->scores);
+  m->types = realloc(m->types, n);
+  if (!m->pieces || !m->scores || !m->types) exit(2);
+  m->pieces[n - 1] = (tern_str){piece, (uint32_t)(sizeof piece - 1)};
+  m->scores[n - 1] = 0.0f;
+  m->types[n - 1] = 4;
+  m->spec.vocab_size = n;
+  m->spec.pieces = m->pieces;
+  m->spec.scores = m->scores;
+  m->spec.piece_types = m->types;
+}
+
 static inline void sp_test_free_model(sp_test_model *m) {
   free(m->file);
   free(m->pieces);

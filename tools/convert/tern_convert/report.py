@@ -25,6 +25,8 @@ def format_report(report):
     lines.append("bytes by part: " + ", ".join(f"{k} {v}" for k, v in report["bytes_by_part"].items()))
     lines.append(f"file: {report['file_bytes']} bytes ({report['file_bytes'] / 1e6:.2f} MB), "
                  f"{report['num_layers']} layers over {report['num_weight_sets']} weight sets")
+    if "outlier_channels_total" in report:
+        lines.append(f"activation outlier channels (f32): {report['outlier_channels_total']}")
     for key, value in report["accuracy"].items():
         lines.append(f"{key}: {value:.6f}" if isinstance(value, float) else f"{key}: {value}")
     return "\n".join(lines)
