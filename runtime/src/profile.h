@@ -31,6 +31,7 @@ typedef struct tern_profile {
   uint64_t op_calls[TERN_PROFILE_OP_COUNT];
   uint64_t layer_ns[TERN_PROFILE_LAYER_SLOTS];
   uint32_t num_layers; /* highest layer index seen + 1 */
+  uint64_t pass_start_ns; /* start of the pass in flight: the encoder opens it, pooling/heads close it */
 } tern_profile;
 
 /* Monotonic nanoseconds when enabled, else 0 (no clock read). */

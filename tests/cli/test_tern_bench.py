@@ -149,3 +149,31 @@ def test_threads_beyond_what_the_library_supports_fail_cleanly(tern_bench, alber
     assert completed.returncode in (0, 1), completed.stderr
     if completed.returncode == 1:
         assert "thread" in completed.stderr
+
+
+def test_profile_splits_the_forward_pass_by_op_and_layer(tern_bench, albert_tiny):
+    report = bench_json(tern_bench, albert_tiny, "--seq-len", "8,16", "--batch", "2", "--runs", "3", "--profile")
+    profile = report["profile"]
+    if not profile["available"]:
+        # A build without the encoder hooks says so instead of printing zeros.
+        assert profile == {"available": False, "reason": "not available in this build"}
+        pytest.skip("profiling hooks not in this build")
+    assert set(profile) == {"available", "configs"} and len(profile["configs"]) == 2
+    names = ["embedding", "qkv", "attention", "attention_output", "ffn_in", "ffn_out", "residual_norm",
+             "pooling_heads"]
+    layers = report["model"]["num_layers"]
+    for config, result, seq_len in zip(profile["configs"], report["results"], (8, 16)):
+        assert (config["seq_len"], config["batch"], config["forward_passes"]) == (seq_len, 2, 3)
+        ops = {op["name"]: op for op in config["ops"]}
+        assert list(ops) == names
+        # One embedding and one pooling call per pass, the per-layer ops once per layer (residual: twice).
+        assert ops["embedding"]["calls_per_pass"] == 1 and ops["pooling_heads"]["calls_per_pass"] == 1
+        for name in ("qkv", "attention", "attention_output", "ffn_in", "ffn_out"):
+            assert ops[name]["calls_per_pass"] == layers
+        assert ops["residual_norm"]["calls_per_pass"] == 2 * layers
+        # The ops tile the pass: their shares sum to 1 up to the clock reads between them.
+        assert 0.9 < sum(op["share"] for op in config["ops"]) <= 1.0 + 1e-6
+        assert len(config["layer_ms_per_pass"]) == layers
+        assert sum(config["layer_ms_per_pass"]) <= config["forward_ms_per_pass"] * (1 + 1e-6)
+        # The profiled pass is the timed call minus the API's checks and copies.
+        assert config["forward_ms_per_pass"] <= result["latency_ms"]["max"] * 1.05
