@@ -164,7 +164,9 @@ typedef struct tern_session_options {
   uint32_t max_seq_len;        /* tokens per text; 0 (default): the tokenizer's max_length, capped by max_position */
   uint32_t max_batch_texts;    /* texts per forward pass (default 16); tern_embed splits larger batches */
   uint32_t max_batch_tokens;   /* tokens per forward pass, all texts together; 0 (default): max_seq_len */
-  uint32_t max_text_bytes;     /* longest UTF-8 text the tokenizer accepts (default 65536) */
+  uint32_t max_text_bytes;     /* longest UTF-8 text the tokenizer accepts (default 65536); SentencePiece
+                                  also returns TERN_ERR_TOO_LONG for one word (space to space) that normalizes
+                                  to more than 4 * max_text_bytes bytes */
   uint32_t num_threads;        /* 1 (the only value supported today; 0 means 1) */
   const char *isa;             /* kernel set: NULL (default): best for this CPU or $TERN_ISA; "scalar", ... */
   char *error_message;         /* optional: receives a NUL-terminated message when create fails */

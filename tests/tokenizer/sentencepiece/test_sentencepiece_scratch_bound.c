@@ -109,6 +109,10 @@ int main(int argc, char **argv) {
     CHECK(s == TERN_OK && n == n_want && memcmp(ref, want, n * sizeof *ref) == 0);
   }
 
+  free(items);
+  free(lengths);
+  free(expected);
+  free(expected_lengths);
   /* word by word == whole text on the shared corpus */
   size_t shared_size;
   char *shared = sp_test_read_file(argv[5], &shared_size);
@@ -123,6 +127,8 @@ int main(int argc, char **argv) {
   }
   CHECK(differ == 0);
   printf("%zu long texts and %zu corpus items checked, %d failures\n", n_items ? (size_t)6 : 0, n_items, failures);
+  free(items);
+  free(lengths);
   free(ids);
   free(want);
   free(ref);
