@@ -6,7 +6,7 @@
 # from models/make_test_models.sh): the models are architecture-neutral files and the end-to-end check
 # compares against the host's tern-run. Writes build-<arch>/ and prints the stripped size of libtern.so.
 # Environment: HOST_BUILD, JOBS (default 2), TERN_ARM_TUNE (cortex-a53|a72|a76), TERN_SYSROOT (see
-# scripts/arm_sysroot.sh), CTEST_TIMEOUT (per test, default 120 s).
+# scripts/arm_sysroot.sh), CTEST_TIMEOUT (per test, default 120 s), QEMU_SKIP_EXTRA (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
@@ -39,6 +39,11 @@ ninja -C "$build" -j "$jobs" >/dev/null
 rm -rf "$build/models"
 ln -s "$(cd "$host_build/models" && pwd)" "$build/models"
 
+# qemu-user takes one -L (the target libc, from the toolchain file); the sysroot's libraries reach the guest's
+# dynamic loader through QEMU_SET_ENV.
+if [ -n "${TERN_SYSROOT:-}" ]; then
+  export QEMU_SET_ENV="LD_LIBRARY_PATH=$TERN_SYSROOT/usr/lib/$toolchain:$TERN_SYSROOT/lib/$toolchain"
+fi
 emulator=(qemu-"$([ "$arch" = aarch64 ] && echo aarch64 || echo arm)" -L "/usr/$toolchain")
 
 echo "== ctest under ${emulator[0]}"
@@ -50,6 +55,8 @@ echo "== ctest under ${emulator[0]}"
 #  - reliability.{mutated_model,session_busy,threads_mixed}: thousands of model loads / calls, 2-5 minutes
 #    each under qemu (> 60 s budget); reliability.allocation_failures and .limits stay.
 skip='^(cli\.|e2e\.minilm_|e2e\.text_path\.all-MiniLM|reliability\.(mutated_model|session_busy|threads_mixed)$)'
+# QEMU_SKIP_EXTRA (a regex) skips more, e.g. while a known failure is being fixed: say why where you set it.
+if [ -n "${QEMU_SKIP_EXTRA:-}" ]; then skip="$skip|$QEMU_SKIP_EXTRA"; fi
 ctest --test-dir "$build" -j "$jobs" --timeout "${CTEST_TIMEOUT:-120}" --output-on-failure -E "$skip"
 
 echo "== end-to-end: tern-run embed on albert-tiny under qemu vs the host"

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef TERN_HAVE_AVX2_KERNELS
+#include "x86/kernels_x86.h"
+#endif
+
 static const tern_kernels scalar_kernels = {
     .isa = "scalar",
     .quantize_qs8 = tern_quantize_qs8__scalar,
@@ -20,13 +24,45 @@ static const tern_kernels scalar_kernels = {
     .attention_f32 = tern_attention_f32__scalar,
 };
 
+#ifdef TERN_HAVE_AVX2_KERNELS
+/* The scalar table with the int8 kernels (quantizers and GEMMs) replaced; the f32 kernels stay scalar. */
+static const tern_kernels avx2_kernels = {
+    .isa = "avx2",
+    .quantize_qs8 = tern_quantize_qs8__avx2,
+    .gemm_qs8_f32 = tern_gemm_qs8_f32_16x4__avx2,
+    .quantize_qd8 = tern_quantize_qd8__avx2,
+    .gemm_qd8_f32 = tern_gemm_qd8_f32_16x4__avx2,
+    .gemm_outliers_f32 = tern_gemm_outliers_f32__scalar,
+    .gemm_f32_f32 = tern_gemm_f32_f32__scalar,
+    .gemm_f32_f16 = tern_gemm_f32_f16__scalar,
+    .layer_norm_f32 = tern_layer_norm_f32__scalar,
+    .activation_f32 = tern_activation_f32__scalar,
+    .softmax_f32 = tern_softmax_f32__scalar,
+    .attention_f32 = tern_attention_f32__scalar,
+};
+#endif
+
 /* Ordered from most to least preferred; a SIMD set adds one line here (guarded by its CPU check in
  * kernels_available). */
-static const tern_kernels *const all_kernels[] = {&scalar_kernels};
-static const char *const all_names[] = {"scalar", NULL};
+static const tern_kernels *const all_kernels[] = {
+#ifdef TERN_HAVE_AVX2_KERNELS
+    &avx2_kernels,
+#endif
+    &scalar_kernels,
+};
+static const char *const all_names[] = {
+#ifdef TERN_HAVE_AVX2_KERNELS
+    "avx2",
+#endif
+    "scalar", NULL};
 
 static int kernels_available(const tern_kernels *kernels) {
-  (void)kernels; /* scalar runs everywhere; SIMD sets will consult cpuinfo here */
+#ifdef TERN_HAVE_AVX2_KERNELS
+  /* The compiler runtime's CPUID check, which also requires the OS to save the ymm registers (XGETBV).
+   * TODO(issue 6): cpuinfo, once the build links it, for every set. */
+  if (kernels == &avx2_kernels) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  (void)kernels; /* scalar runs everywhere */
   return 1;
 }
 

@@ -20,13 +20,9 @@ static size_t utf8_length(uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 :
 /* Bytes that one input character becomes (before lowering when lower is 0). */
 static size_t output_bytes(const tern_albert_options *o, uint32_t cp) {
   const tern_albert_record *rec = tern_albert_lookup(cp);
-  uint32_t single = cp;
-  const uint32_t *chars = &single;
-  size_t count = 1;
-  if (!o->keep_accents && rec->decomp_length != TERN_ALBERT_IDENTITY) {
-    chars = &tern_albert_pool[rec->decomp_offset];
-    count = rec->decomp_length;
-  }
+  uint32_t buf[3] = {cp};
+  const uint32_t *chars = buf;
+  size_t count = o->keep_accents ? 1 : tern_albert_decomposition(cp, rec, buf, &chars);
   size_t bytes = 0;
   for (size_t i = 0; i < count; i++) {
     const tern_albert_record *r = tern_albert_lookup(chars[i]);
@@ -59,12 +55,10 @@ static void push_decomposed(tern_albert_decomposer *d, uint32_t cp) {
     push(d, cp);
     return;
   }
-  const tern_albert_record *rec = tern_albert_lookup(cp);
-  if (rec->decomp_length == TERN_ALBERT_IDENTITY) {
-    push(d, cp);
-    return;
-  }
-  for (unsigned i = 0; i < rec->decomp_length; i++) push(d, tern_albert_pool[rec->decomp_offset + i]);
+  uint32_t buf[3];
+  const uint32_t *chars;
+  unsigned count = tern_albert_decomposition(cp, tern_albert_lookup(cp), buf, &chars);
+  for (unsigned i = 0; i < count; i++) push(d, chars[i]);
 }
 
 /* A run of equal quote characters: pairs become '"', an odd one stays (after the pairs). */

@@ -2,7 +2,7 @@
  *
  * Unicode 14.0.0 (Python unicodedata) with Hugging Face tokenizers' BertNormalizer /
  * BertPreTokenizer definitions. Overridden to follow tokenizers 0.23.3 (code points): clean 13, cjk 256, split 106, mark 385, nfd 1, lower 55.
- * Lookup: record = records[stage2[(stage1[cp >> SHIFT] << SHIFT) | (cp & MASK)]]; 57600 bytes of index.
+ * 3059 records, pool of 4375 code points, 57278 bytes (tools/unicode/compact_table.py).
  */
 #ifndef TERN_TOKENIZER_UNICODE_TABLES_H
 #define TERN_TOKENIZER_UNICODE_TABLES_H
@@ -15,26 +15,33 @@
 #define TERN_UC_PUNCT 8        /* the pre-tokenizer makes it a word of its own */
 #define TERN_UC_MARK 16        /* removed after NFD by strip_accents */
 #define TERN_UC_CJK 32         /* surrounded by spaces by tokenize_chinese_chars */
-#define TERN_UC_SHIFT 7
 #define TERN_UC_MAX_EXPANSION 4
+/* CRC-32 over all code points of: flags; NFD (0, or length then code points; Hangul included); lowercase
+ * (the same), as little-endian uint32 (tests/tokenizer/tables). */
+#define TERN_UC_CRC_FLAGS 0xA42DB1F2u
+#define TERN_UC_CRC_NFD 0x307BDAC0u
+#define TERN_UC_CRC_LOWER 0x542ED0BBu
 
+/* 6 bytes: the records are a large part of the table. */
 typedef struct tern_unicode_record {
-  uint8_t flags;
-  uint8_t nfd_length;       /* 0: the character is its own NFD */
-  uint8_t lower_length;     /* 0: the character is its own lowercase */
-  uint16_t nfd_offset;      /* into tern_unicode_pool */
+  uint16_t flags : 6;
+  uint16_t nfd_length : 5;   /* 0: the character is its own NFD */
+  uint16_t lower_length : 5; /* 0: the character is its own lowercase */
+  uint16_t nfd_offset;       /* into tern_unicode_pool */
   uint16_t lower_offset;
 } tern_unicode_record;
 
-extern const uint16_t tern_unicode_stage1[8704];
-extern const uint16_t tern_unicode_stage2[20096];
+extern const uint8_t tern_unicode_stage1[2176];
+extern const uint16_t tern_unicode_stage2[4032];
+extern const uint16_t tern_unicode_stage3[5592];
 extern const tern_unicode_record tern_unicode_records[3059];
-extern const uint32_t tern_unicode_pool[4746];
+extern const uint32_t tern_unicode_pool[4375];
 
 /* cp must be <= 0x10FFFF (the UTF-8 decoder guarantees it). */
 static inline const tern_unicode_record *tern_unicode_lookup(uint32_t cp) {
-  uint32_t block = tern_unicode_stage1[cp >> TERN_UC_SHIFT];
-  return &tern_unicode_records[tern_unicode_stage2[(block << TERN_UC_SHIFT) | (cp & ((1u << TERN_UC_SHIFT) - 1))]];
+  uint32_t block2 = tern_unicode_stage1[cp >> 9];
+  uint32_t block3 = tern_unicode_stage2[(block2 << 6) | ((cp >> 3) & 63u)];
+  return &tern_unicode_records[tern_unicode_stage3[(block3 << 3) | (cp & 7u)]];
 }
 
 /* Hangul syllables (U+AC00..U+D7A3) are not in the NFD table: their decomposition is arithmetic
