@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of tern on a fresh Debian 12 machine: set-up (apt-get, .venv), a Release build with
-# -Werror, the test models, ctest, pytest, then the C tests again under ASan+UBSan.
+# -Werror, the test models, ctest, pytest, the C tests again under ASan+UBSan, the reliability stage
+# (fuzzers, ThreadSanitizer, valgrind) and the platform stage (aarch64/armhf under qemu-user, JNI + JUnit,
+# Obj-C on GNUstep, library size budget).
 # This is the README's test command and what .ci/run calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +22,7 @@ echo "== C tests"
 ctest --test-dir build --output-on-failure -j "$JOBS"
 
 echo "== Python tests"
-TERN_BUILD_DIR="$PWD/build" .venv/bin/python -m pytest -q tests/convert
+TERN_BUILD_DIR="$PWD/build" .venv/bin/python -m pytest -q tests/convert tests/cli
 
 echo "== C tests under ASan+UBSan"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
@@ -29,5 +31,11 @@ ninja -C build-asan -j "$JOBS"
 rm -rf build-asan/models && ln -s ../build/models build-asan/models
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+
+echo "== reliability: fuzzers (ASan+UBSan, NDEBUG), ThreadSanitizer, valgrind"
+scripts/test_reliability.sh build-asan
+
+echo "== platforms: cross builds under qemu-user, Android JNI, iOS shim on GNUstep, size budget"
+HOST_BUILD=build scripts/test_platforms.sh
 
 echo "== all tests passed"

@@ -116,6 +116,7 @@ static tern_tensor *random_vector(synthetic_storage *storage, const char *name, 
 static tern_linear random_linear(synthetic_storage *storage, const char *name, tern_dtype dtype, uint32_t out,
                                  uint32_t in, int with_bias) {
   tern_linear linear;
+  memset(&linear, 0, sizeof linear); /* fields this builder does not set (e.g. outlier channels) are absent */
   const tern_layout layout = dtype == TERN_DTYPE_I8 ? TERN_LAYOUT_PACKED_16X4 : TERN_LAYOUT_ROW_MAJOR;
   linear.weight = random_matrix(storage, name, dtype, layout, out, in, 1.0f / sqrtf((float)in) * 1.7f);
   linear.bias = with_bias ? random_vector(storage, name, out, 0.0f, 0.1f) : NULL;

@@ -150,8 +150,8 @@ static tern_status check_tensor(view_builder *b, uint32_t index, fb_table record
       return fail(b, TERN_ERR_BAD_TENSOR, "tensor %u '%s': %u channel sums (Packed16x4 int8 only, one per row: %u)",
                   index, t->name, sums.count, t->shape[0]);
     /* A row's weight sum can be at most 127 x in_features in magnitude; the kernels multiply it by an int8
-     * zero point in int32, so a forged sum must not reach them (found by fuzz_model_fields). The sums are not
-     * recomputed from the weights: that would read every weight page at load. */
+     * zero point in int32, so a forged sum must not reach them (found by test_mutated_model under UBSan).
+     * The sums are not recomputed from the weights: that would read every weight page at load. */
     const int64_t bound = (int64_t)127 * t->shape[1];
     for (uint32_t i = 0; i < sums.count; i++) {
       const int32_t sum = tern_fb_Tensor_channel_sums_at(sums, i);

@@ -4,9 +4,9 @@
 #include <float.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
 #include "tokenizer/sentencepiece_albert.h"
 #include "tokenizer/utf8.h"
 
@@ -28,6 +28,7 @@ typedef struct sp_trie {
 } sp_trie;
 
 struct tern_sp_model {
+  const tern_allocator *allocator; /* the model's (outlives the tokenizer): every block below comes from it */
   uint32_t vocab_size;
   const float *scores;
   uint8_t *types;           /* copy: validated 1..6 */
@@ -79,26 +80,26 @@ static uint32_t trie_child(const sp_trie *t, uint32_t node, uint8_t byte) {
   }
 }
 
-static void trie_free(sp_trie *t) {
-  free(t->edge_keys);
-  free(t->edge_children);
-  free(t->node_value);
+static void trie_free(const tern_allocator *allocator, sp_trie *t) {
+  tern_deallocate(allocator, t->edge_keys);
+  tern_deallocate(allocator, t->edge_children);
+  tern_deallocate(allocator, t->node_value);
   memset(t, 0, sizeof *t);
 }
 
 /* Builds a trie over the pieces whose type bit is set in type_mask. total_bytes bounds the node count. */
-static tern_status trie_build(sp_trie *t, const tern_tokenizer_spec *spec, unsigned type_mask, size_t total_bytes,
+static tern_status trie_build(const tern_allocator *allocator, sp_trie *t, const tern_tokenizer_spec *spec, unsigned type_mask, size_t total_bytes,
                               char *err, size_t err_size) {
   memset(t, 0, sizeof *t);
   if (total_bytes >= (1u << 23)) return fail(err, err_size, "sentencepiece: pieces too long in total (%zu bytes)", total_bytes);
   uint32_t max_nodes = (uint32_t)total_bytes + 1;
   uint32_t slots = 16;
   while (slots < 2 * max_nodes) slots <<= 1;
-  t->edge_keys = malloc(sizeof(uint32_t) * slots);
-  t->edge_children = malloc(sizeof(uint32_t) * slots);
-  t->node_value = malloc(sizeof(int32_t) * max_nodes);
+  t->edge_keys = tern_allocate_array(allocator, slots, sizeof(uint32_t));
+  t->edge_children = tern_allocate_array(allocator, slots, sizeof(uint32_t));
+  t->node_value = tern_allocate_array(allocator, max_nodes, sizeof(int32_t));
   if (!t->edge_keys || !t->edge_children || !t->node_value) {
-    trie_free(t);
+    trie_free(allocator, t);
     if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
     return TERN_ERR_OUT_OF_MEMORY;
   }
@@ -130,7 +131,7 @@ static tern_status trie_build(sp_trie *t, const tern_tokenizer_spec *spec, unsig
     if (t->node_value[node] >= 0) {
       tern_status s = fail(err, err_size, "sentencepiece: piece %u \"%.*s\" duplicates piece %d", id,
                            (int)spec->pieces[id].len, spec->pieces[id].ptr, t->node_value[node]);
-      trie_free(t);
+      trie_free(allocator, t);
       return s;
     }
     t->node_value[node] = (int32_t)id;
@@ -164,13 +165,13 @@ static uint32_t charsmap_child(const tern_sp_model *m, uint32_t pos, uint32_t c)
 
 static tern_status charsmap_validate(tern_sp_model *m, char *err, size_t err_size) {
   uint32_t n = m->darts_units;
-  uint8_t *state = calloc(n, 1);
-  uint32_t *depth = malloc(sizeof(uint32_t) * n);
-  uint32_t *queue = malloc(sizeof(uint32_t) * 2 * (size_t)n);
+  uint8_t *state = tern_allocate_zeroed(m->allocator, n, 1);
+  uint32_t *depth = tern_allocate_array(m->allocator, n, sizeof(uint32_t));
+  uint32_t *queue = tern_allocate_array(m->allocator, 2 * (size_t)n, sizeof(uint32_t));
   if (!state || !depth || !queue) {
-    free(state);
-    free(depth);
-    free(queue);
+    tern_deallocate(m->allocator, state);
+    tern_deallocate(m->allocator, depth);
+    tern_deallocate(m->allocator, queue);
     if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
     return TERN_ERR_OUT_OF_MEMORY;
   }
@@ -235,9 +236,9 @@ static tern_status charsmap_validate(tern_sp_model *m, char *err, size_t err_siz
     }
   }
   m->max_key_bytes = status == TERN_OK ? depth[0] : 0;
-  free(state);
-  free(depth);
-  free(queue);
+  tern_deallocate(m->allocator, state);
+  tern_deallocate(m->allocator, depth);
+  tern_deallocate(m->allocator, queue);
   m->normalize_max_ratio = max_ratio;
   return status;
 }
@@ -250,7 +251,7 @@ static tern_status charsmap_load(tern_sp_model *m, const uint8_t *blob, uint32_t
   if (trie_size >= size - 4 || trie_size < 4)
     return fail(err, err_size, "sentencepiece: charsmap trie size %u does not fit the %u-byte blob", trie_size, size);
   m->darts_units = trie_size / 4;
-  m->darts = malloc(sizeof(uint32_t) * m->darts_units);
+  m->darts = tern_allocate_array(m->allocator, m->darts_units, sizeof(uint32_t));
   if (!m->darts) {
     if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
     return TERN_ERR_OUT_OF_MEMORY;
@@ -293,11 +294,12 @@ static size_t charsmap_longest(const tern_sp_model *m, const uint8_t *text, size
 
 void tern_sp_free(tern_sp_model *model) {
   if (!model) return;
-  trie_free(&model->pieces);
-  trie_free(&model->user_defined);
-  free(model->darts);
-  free(model->types);
-  free(model);
+  const tern_allocator *allocator = model->allocator;
+  trie_free(allocator, &model->pieces);
+  trie_free(allocator, &model->user_defined);
+  tern_deallocate(allocator, model->darts);
+  tern_deallocate(allocator, model->types);
+  tern_deallocate(allocator, model);
 }
 
 static int parse_byte_piece(const tern_str *piece) {
@@ -330,11 +332,13 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
     return fail(err, err_size, "sentencepiece: vocabulary, scores or piece types missing");
   if (spec->precompiled_charsmap_size && !spec->precompiled_charsmap)
     return fail(err, err_size, "sentencepiece: charsmap size %u without data", spec->precompiled_charsmap_size);
-  tern_sp_model *m = calloc(1, sizeof *m);
+  const tern_allocator *allocator = spec->allocator != NULL ? spec->allocator : &tern_libc_allocator;
+  tern_sp_model *m = tern_allocate_zeroed(allocator, 1, sizeof *m);
   if (!m) {
     if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
     return TERN_ERR_OUT_OF_MEMORY;
   }
+  m->allocator = allocator;
   m->add_dummy_prefix = spec->add_dummy_prefix != 0;
   m->remove_extra_whitespaces = spec->remove_extra_whitespaces != 0;
   m->escape_whitespaces = spec->escape_whitespaces != 0;
@@ -344,7 +348,7 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
   m->scores = spec->scores;
   m->unk_id = -1;
   m->min_score = FLT_MAX;
-  m->types = malloc(spec->vocab_size);
+  m->types = tern_allocate_array(allocator, spec->vocab_size, 1);
   tern_status status = TERN_OK;
   if (!m->types) {
     tern_sp_free(m);
@@ -374,10 +378,10 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
   if (status == TERN_OK && m->unk_id < 0) status = fail(err, err_size, "sentencepiece: no <unk> piece (type 2)");
   if (status == TERN_OK && trie_bytes == 0) status = fail(err, err_size, "sentencepiece: no normal pieces");
   if (status == TERN_OK)
-    status = trie_build(&m->pieces, spec, 1u << SP_NORMAL | 1u << SP_USER_DEFINED | 1u << SP_UNUSED, trie_bytes, err,
+    status = trie_build(allocator, &m->pieces, spec, 1u << SP_NORMAL | 1u << SP_USER_DEFINED | 1u << SP_UNUSED, trie_bytes, err,
                         err_size);
   if (status == TERN_OK && user_bytes)
-    status = trie_build(&m->user_defined, spec, 1u << SP_USER_DEFINED, user_bytes, err, err_size);
+    status = trie_build(allocator, &m->user_defined, spec, 1u << SP_USER_DEFINED, user_bytes, err, err_size);
   if (status == TERN_OK) {
     /* PieceToId("<0xXX>"): reserved (non-normal) pieces first, then the normal trie, else <unk>. */
     for (int b = 0; b < 256; b++) m->byte_ids[b] = -1;
