@@ -232,6 +232,31 @@ TERN_API tern_status tern_classify(tern_session *session, const char *utf8, size
  * TERN_ERR_INVALID_ARGUMENT when the file has none. */
 TERN_API tern_status tern_model_selftest(const tern_model *model, float *worst_cosine);
 
+/* ---------------------------------------------------------------------------------------------------------
+ * Profiling (added by the bench helper for tern-bench --profile): time per op kind and per layer, summed
+ * over the forward passes since profiling was last enabled. The counters live in the session (nothing is
+ * allocated); while profiling is off each hook in the encoder is one branch.
+ */
+#define TERN_PROFILE_MAX_OPS 16
+#define TERN_PROFILE_MAX_LAYERS 64
+
+typedef struct tern_profile_report {
+  uint32_t struct_size;                    /* sizeof(tern_profile_report): set by the caller */
+  uint64_t forward_passes;
+  double forward_ms;                       /* all forward passes, pooling and heads included */
+  uint32_t num_ops;
+  const char *op_names[TERN_PROFILE_MAX_OPS]; /* "embedding", "qkv", "attention", ... (static strings) */
+  double op_ms[TERN_PROFILE_MAX_OPS];
+  uint64_t op_calls[TERN_PROFILE_MAX_OPS];
+  uint32_t num_layers;                     /* schedule entries seen (layers past 64 add to the last) */
+  double layer_ms[TERN_PROFILE_MAX_LAYERS];
+} tern_profile_report;
+
+/* Turns profiling on (1) or off (0); either way the counters restart from zero. */
+TERN_API tern_status tern_session_set_profiling(tern_session *session, int enabled);
+/* The counters so far; TERN_ERR_INVALID_ARGUMENT when report->struct_size is smaller than this version's. */
+TERN_API tern_status tern_session_get_profile(const tern_session *session, tern_profile_report *report);
+
 #ifdef __cplusplus
 }
 #endif

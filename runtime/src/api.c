@@ -94,6 +94,7 @@ static void run_pass(tern_session *session, const int32_t *ids, const int32_t *t
   size_t tokens = 0;
   for (size_t i = 0; i < count; i++) tokens += lengths[i];
   tern_encoder_forward(session, ids, type_ids, lengths, count);
+  const uint64_t heads_start = tern_profile_start(&session->profile);
   const size_t hidden = session->widths.hidden;
   if (outputs->last_hidden != NULL)
     memcpy(outputs->last_hidden + first_token * hidden, session->hidden, tokens * hidden * sizeof(float));
@@ -104,6 +105,8 @@ static void run_pass(tern_session *session, const int32_t *ids, const int32_t *t
     const size_t rows_before = head->kind == TERN_HEAD_TOKEN ? first_token : first_text;
     tern_head_forward(session, head, lengths, count, outputs->logits + rows_before * head->num_labels);
   }
+  tern_profile_op_done(&session->profile, TERN_PROFILE_OP_POOLING_HEADS, heads_start);
+  tern_profile_forward_done(&session->profile, session->profile.pass_start_ns);
 }
 
 static tern_status run_ids_exclusive(tern_session *session, const int32_t *ids, const int32_t *type_ids,

@@ -81,6 +81,8 @@ static void run_layer(tern_session *session, const tern_weight_set *set, const s
   const tern_widths *w = &session->widths;
   const size_t hidden = w->hidden, stride = w->attention;
   const size_t head_dim = session->model->hyper.head_dim;
+  tern_profile *profile = &session->profile;
+  uint64_t t = tern_profile_start(profile);
 
   tern_linear_forward(session, &set->query, total_tokens, session->hidden, hidden, session->query, stride,
                       TERN_ACT_IDENTITY);
@@ -88,6 +90,7 @@ static void run_layer(tern_session *session, const tern_weight_set *set, const s
                       TERN_ACT_IDENTITY);
   tern_linear_forward(session, &set->value, total_tokens, session->hidden, hidden, session->value, stride,
                       TERN_ACT_IDENTITY);
+  t = tern_profile_op_done(profile, TERN_PROFILE_OP_QKV, t);
   const float scale = 1.0f / sqrtf((float)head_dim);
   size_t first = 0;
   for (size_t text = 0; text < count; text++) {
@@ -100,15 +103,21 @@ static void run_layer(tern_session *session, const tern_weight_set *set, const s
     }
     first += lengths[text];
   }
+  t = tern_profile_op_done(profile, TERN_PROFILE_OP_ATTENTION, t);
   tern_linear_forward(session, &set->attention_output, total_tokens, session->context, stride, session->branch,
                       hidden, TERN_ACT_IDENTITY);
+  t = tern_profile_op_done(profile, TERN_PROFILE_OP_ATTENTION_OUTPUT, t);
   add_residual_and_norm(session, total_tokens, &set->attention_norm);
+  t = tern_profile_op_done(profile, TERN_PROFILE_OP_RESIDUAL_NORM, t);
 
   tern_linear_forward(session, &set->ffn_in, total_tokens, session->hidden, hidden, session->ffn, w->intermediate,
                       session->model->hyper.activation);
+  t = tern_profile_op_done(profile, TERN_PROFILE_OP_FFN_IN, t);
   tern_linear_forward(session, &set->ffn_out, total_tokens, session->ffn, w->intermediate, session->branch, hidden,
                       TERN_ACT_IDENTITY);
+  t = tern_profile_op_done(profile, TERN_PROFILE_OP_FFN_OUT, t);
   add_residual_and_norm(session, total_tokens, &set->ffn_norm);
+  tern_profile_op_done(profile, TERN_PROFILE_OP_RESIDUAL_NORM, t);
 }
 
 void tern_encoder_forward(tern_session *session, const int32_t *ids, const int32_t *type_ids,
@@ -116,7 +125,15 @@ void tern_encoder_forward(tern_session *session, const int32_t *ids, const int32
   const tern_model *model = session->model;
   size_t total_tokens = 0;
   for (size_t i = 0; i < count; i++) total_tokens += lengths[i];
+  tern_profile *profile = &session->profile;
+  const uint64_t forward_start = tern_profile_start(profile);
   embed(session, ids, type_ids, lengths, count, total_tokens);
-  for (uint32_t layer = 0; layer < model->num_layers; layer++)
+  uint64_t layer_start = tern_profile_op_done(profile, TERN_PROFILE_OP_EMBEDDING, forward_start);
+  for (uint32_t layer = 0; layer < model->num_layers; layer++) {
     run_layer(session, &model->weight_sets[model->schedule[layer]], lengths, count, total_tokens);
+    tern_profile_layer_done(profile, layer, layer_start);
+    layer_start = tern_profile_start(profile);
+  }
+  /* forward_ns is closed in api.c after pooling and heads (tern_profile_forward_done). */
+  profile->pass_start_ns = forward_start;
 }

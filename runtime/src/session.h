@@ -13,6 +13,7 @@
 
 #include "dispatch.h"
 #include "model.h"
+#include "profile.h"
 #include "tern.h"
 
 typedef struct tern_widths {
@@ -63,6 +64,9 @@ struct tern_session {
   size_t tokenizer_scratch_bytes;
 
   char last_error[256];
+
+  /* Per-op / per-layer timing for tern_session_get_profile (off unless tern_session_set_profiling). */
+  tern_profile profile;
 };
 
 /* Records a printf-style message as the session's last error and returns status. */

@@ -189,7 +189,7 @@ int main(int argc, char **argv) {
     const char *name;
     int has_sequence_head;
   } models[] = {{"bert-tiny-cls-int8.tern", 1}, {"albert-tiny-int8.tern", 0}, {"bert-tiny-ner-int8.tern", 0},
-                {"albert-tiny-groups-int8.tern", 0}};
+                {"albert-tiny-groups-int8.tern", 0}, {"albert-tiny-cls-int8.tern", 1}};
   int tested = 0;
   for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
     char path[4096];
