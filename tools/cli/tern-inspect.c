@@ -2,7 +2,8 @@
  *
  *   tern-inspect [--verify] [--tensors] [--read] MODEL.tern
  *
- * Loading runs the full verifier; --verify prints only "ok" or the error and exits 0 / 1. --read loads
+ * Loading runs the full verifier; --verify also runs the stored self-test vectors and prints "ok" with the
+ * worst cosine, or the error, and exits 0 / 1. --read loads
  * through read() instead of mmap. The tensor table lists name, dtype, layout, shape, bytes and how many
  * scheduled layers use it; totals are grouped by the name's first component (embeddings, layer_set, head). */
 #include <stdio.h>
@@ -87,8 +88,19 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (verify_only) {
-    printf("ok\n");
+    /* Structure and semantics passed at load; now run the self-test vectors the converter stored. */
+    float worst_cosine = 0.0f;
+    tern_status selftest = tern_model_selftest(model, &worst_cosine);
     tern_model_free(model);
+    if (selftest == TERN_ERR_INVALID_ARGUMENT) {
+      printf("ok (verifier passed; the file has no self-test vectors)\n");
+      return 0;
+    }
+    if (selftest != TERN_OK) {
+      fprintf(stderr, "%s: %s: self-test worst cosine %.6f\n", path, tern_status_string(selftest), worst_cosine);
+      return 1;
+    }
+    printf("ok (verifier passed; self-test worst cosine %.6f)\n", worst_cosine);
     return 0;
   }
   tern_model_info info;
