@@ -22,7 +22,9 @@ echo "== C tests"
 ctest --test-dir build --output-on-failure -j "$JOBS"
 
 echo "== Python tests"
-TERN_BUILD_DIR="$PWD/build" .venv/bin/python -m pytest -q tests/convert tests/cli
+# Two runs: each folder has its own conftest.py, imported by module name in its tests.
+TERN_BUILD_DIR="$PWD/build" .venv/bin/python -m pytest -q tests/convert
+TERN_BUILD_DIR="$PWD/build" .venv/bin/python -m pytest -q tests/cli
 
 echo "== C tests under ASan+UBSan"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
