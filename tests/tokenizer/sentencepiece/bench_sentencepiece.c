@@ -16,12 +16,12 @@ int main(int argc, char **argv) {
   char err[256];
   if (tern_sp_create(&model.spec, &sp, err, sizeof err) != TERN_OK) return 1;
   size_t size;
-  char *corpus = sp_test_read_file(argv[2], &size);
+  char *corpus = corpus_read_file(argv[2], &size);
   char **items;
   size_t *lengths, max_len = 0;
-  size_t n_items = sp_test_split_lines(corpus, size, &items, &lengths);
+  size_t n_items = corpus_split_lines(corpus, size, &items, &lengths);
   for (size_t i = 0; i < n_items; i++) {
-    lengths[i] = sp_test_unescape(items[i], lengths[i]);
+    lengths[i] = corpus_unescape(items[i], lengths[i]);
     if (lengths[i] > max_len) max_len = lengths[i];
   }
   size_t scratch_size = tern_sp_scratch_size(sp, max_len);

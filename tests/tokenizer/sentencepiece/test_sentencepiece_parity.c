@@ -24,19 +24,19 @@ int main(int argc, char **argv) {
     return 1;
   }
   size_t corpus_size, oracle_size;
-  char *corpus = sp_test_read_file(argv[2], &corpus_size);
-  char *oracle = sp_test_read_file(argv[3], &oracle_size);
+  char *corpus = corpus_read_file(argv[2], &corpus_size);
+  char *oracle = corpus_read_file(argv[3], &oracle_size);
   char **items, **expected;
   size_t *item_lengths, *expected_lengths;
-  size_t n_items = sp_test_split_lines(corpus, corpus_size, &items, &item_lengths);
-  size_t n_expected = sp_test_split_lines(oracle, oracle_size, &expected, &expected_lengths);
+  size_t n_items = corpus_split_lines(corpus, corpus_size, &items, &item_lengths);
+  size_t n_expected = corpus_split_lines(oracle, oracle_size, &expected, &expected_lengths);
   if (n_items != n_expected) {
     fprintf(stderr, "corpus has %zu items, oracle %zu lines\n", n_items, n_expected);
     return 1;
   }
   size_t max_len = 0;
   for (size_t i = 0; i < n_items; i++) {
-    item_lengths[i] = sp_test_unescape(items[i], item_lengths[i]);
+    item_lengths[i] = corpus_unescape(items[i], item_lengths[i]);
     if (item_lengths[i] > max_len) max_len = item_lengths[i];
   }
   size_t scratch_size = tern_sp_scratch_size(sp, max_len);

@@ -78,15 +78,15 @@ int main(int argc, char **argv) {
   CHECK(tern_sp_scratch_size(whole, MAX_TEXT_BYTES) == tern_sp_scratch_size_any_word(whole, MAX_TEXT_BYTES));
 
   size_t corpus_size, oracle_size;
-  char *corpus = sp_test_read_file(argv[3], &corpus_size), *oracle = sp_test_read_file(argv[4], &oracle_size);
+  char *corpus = corpus_read_file(argv[3], &corpus_size), *oracle = corpus_read_file(argv[4], &oracle_size);
   char **items, **expected;
   size_t *lengths, *expected_lengths;
-  size_t n_items = sp_test_split_lines(corpus, corpus_size, &items, &lengths);
-  CHECK(sp_test_split_lines(oracle, oracle_size, &expected, &expected_lengths) == n_items && n_items >= 6);
+  size_t n_items = corpus_split_lines(corpus, corpus_size, &items, &lengths);
+  CHECK(corpus_split_lines(oracle, oracle_size, &expected, &expected_lengths) == n_items && n_items >= 6);
   size_t cap = 1 << 18, small_scratch = tern_sp_scratch_size(sp, 1024);
   int32_t *ids = malloc(cap * sizeof *ids), *want = malloc(cap * sizeof *want), *ref = malloc(cap * sizeof *ref);
   for (size_t i = 0; i < n_items; i++) {
-    lengths[i] = sp_test_unescape(items[i], lengths[i]);
+    lengths[i] = corpus_unescape(items[i], lengths[i]);
     CHECK(lengths[i] >= 60000 && lengths[i] <= MAX_TEXT_BYTES);
     size_t n_oracle = parse_ids(expected[i], want, cap), n = 0;
     tern_status s = encode_in(sp, items[i], lengths[i], scratch_size, ids, cap, &n);
@@ -115,11 +115,11 @@ int main(int argc, char **argv) {
   free(expected_lengths);
   /* word by word == whole text on the shared corpus */
   size_t shared_size;
-  char *shared = sp_test_read_file(argv[5], &shared_size);
-  n_items = sp_test_split_lines(shared, shared_size, &items, &lengths);
+  char *shared = corpus_read_file(argv[5], &shared_size);
+  n_items = corpus_split_lines(shared, shared_size, &items, &lengths);
   size_t differ = 0;
   for (size_t i = 0; i < n_items; i++) {
-    lengths[i] = sp_test_unescape(items[i], lengths[i]);
+    lengths[i] = corpus_unescape(items[i], lengths[i]);
     size_t n = 0, n_ref = 0;
     tern_status a = encode_in(sp, items[i], lengths[i], tern_sp_scratch_size(sp, lengths[i]), ids, cap, &n);
     tern_status b = encode_in(whole, items[i], lengths[i], tern_sp_scratch_size(whole, lengths[i]), ref, cap, &n_ref);

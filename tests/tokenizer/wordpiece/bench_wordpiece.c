@@ -23,11 +23,11 @@ int main(int argc, char **argv) {
   snprintf(path, sizeof path, "%s/vocab.txt", argv[1]);
   test_vocab vocab = test_load_vocab(path);
   size_t size, *lengths;
-  char *corpus = test_read_file(argv[2], &size);
+  char *corpus = corpus_read_file(argv[2], &size);
   char **items;
-  size_t n_items = test_split_lines(corpus, size, &items, &lengths);
+  size_t n_items = corpus_split_lines(corpus, size, &items, &lengths);
   size_t bytes = 0;
-  for (size_t i = 0; i < n_items; i++) bytes += lengths[i] = test_unescape(items[i], lengths[i]);
+  for (size_t i = 0; i < n_items; i++) bytes += lengths[i] = corpus_unescape(items[i], lengths[i]);
   int repeats = argc > 3 ? atoi(argv[3]) : 20;
   tern_tokenizer_spec spec = test_wordpiece_spec(&vocab, 1, 1);
   tern_tokenizer *tok = NULL;

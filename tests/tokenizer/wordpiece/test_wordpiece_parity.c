@@ -92,9 +92,9 @@ static char **load_lines(const char *dir, const char *name, size_t *count, size_
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   size_t size;
-  char *data = test_read_file(path, &size);
+  char *data = corpus_read_file(path, &size);
   char **lines;
-  *count = test_split_lines(data, size, &lines, lengths);
+  *count = corpus_split_lines(data, size, &lines, lengths);
   return lines;
 }
 
@@ -108,10 +108,10 @@ int main(int argc, char **argv) {
   test_vocab vocab = test_load_vocab(path);
 
   size_t corpus_size, *item_lengths;
-  char *corpus = test_read_file(argv[2], &corpus_size);
+  char *corpus = corpus_read_file(argv[2], &corpus_size);
   char **items;
-  size_t n_items = test_split_lines(corpus, corpus_size, &items, &item_lengths);
-  for (size_t i = 0; i < n_items; i++) item_lengths[i] = test_unescape(items[i], item_lengths[i]);
+  size_t n_items = corpus_split_lines(corpus, corpus_size, &items, &item_lengths);
+  for (size_t i = 0; i < n_items; i++) item_lengths[i] = corpus_unescape(items[i], item_lengths[i]);
 
   size_t failures = 0;
   const struct { const char *file; int lowercase, strip_accents; } variants[] = {
