@@ -271,8 +271,14 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
   const tern_kernels *kernels = options.isa != NULL ? tern_kernels_by_name(options.isa) : tern_kernels_default();
   if (kernels == NULL) {
     const char *name = options.isa != NULL ? options.isa : getenv("TERN_ISA");
-    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "kernel set '%s' is not available (known: scalar)",
-                         name != NULL ? name : "?");
+    char known[128] = "";
+    for (const char *const *set = tern_kernels_names(); *set != NULL; set++) {
+      if (known[0] != '\0') strncat(known, ", ", sizeof known - strlen(known) - 1);
+      strncat(known, *set, sizeof known - strlen(known) - 1);
+    }
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT,
+                         "kernel set '%s' is not available in this build or on this CPU (known: %s)",
+                         name != NULL ? name : "?", known);
     goto done;
   }
   tern_widths widths;
