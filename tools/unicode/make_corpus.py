@@ -32,6 +32,26 @@ def escape(item: bytes) -> bytes:
     return bytes(out)
 
 
+def unescape(line: bytes) -> bytes:
+    """Inverse of escape(): \\xHH back to the byte."""
+    out, i = bytearray(), 0
+    while i < len(line):
+        if line[i] == 0x5C:
+            out.append(int(line[i + 2:i + 4], 16))
+            i += 4
+        else:
+            out.append(line[i])
+            i += 1
+    return bytes(out)
+
+
+def read_corpus(path):
+    """The corpus items of corpus.tar.xz as str, decoded the way the oracles see them (errors="replace")."""
+    with tarfile.open(path) as tar:
+        data = tar.extractfile("corpus.txt").read()
+    return [unescape(l).decode("utf-8", errors="replace") for l in data.split(b"\n")[:-1]]
+
+
 def fortune_files():
     groups = {"en": [], "de": [], "ru": [], "zh": []}
     for dirpath, dirnames, filenames in os.walk(FORTUNES):

