@@ -44,6 +44,7 @@ fb_result tern_fb_Linear_verify(fb_verifier *v, size_t pos) {
   if ((r = fb_verify_scalar_field(v, &t, TERN_FB_LINEAR_BIAS, 4)) != FB_OK) return failed(v, r, "Linear", "bias");
   if ((r = fb_verify_offset_field(v, &t, TERN_FB_LINEAR_OUTLIER_CHANNELS, &target)) != FB_OK) return failed(v, r, "Linear", "outlier_channels");
   if (target != 0 && (r = fb_verify_vector_at(v, target, 4, &count)) != FB_OK) return failed(v, r, "Linear", "outlier_channels");
+  if ((r = fb_verify_scalar_field(v, &t, TERN_FB_LINEAR_INPUT_FACTOR, 4)) != FB_OK) return failed(v, r, "Linear", "input_factor");
   fb_verify_table_leave(v);
   return FB_OK;
 }

@@ -299,6 +299,7 @@ static inline uint64_t tern_fb_Tensor_length(fb_table t) {
 #define TERN_FB_LINEAR_WEIGHT 0
 #define TERN_FB_LINEAR_BIAS 1
 #define TERN_FB_LINEAR_OUTLIER_CHANNELS 2
+#define TERN_FB_LINEAR_INPUT_FACTOR 3
 fb_result tern_fb_Linear_verify(fb_verifier *v, size_t pos);
 static inline int32_t tern_fb_Linear_weight(fb_table t) {
   const uint8_t *p = fb_field(t, TERN_FB_LINEAR_WEIGHT, 4);
@@ -311,6 +312,10 @@ static inline int32_t tern_fb_Linear_bias(fb_table t) {
 static inline fb_vector tern_fb_Linear_outlier_channels(fb_table t) { return fb_field_vector(t, TERN_FB_LINEAR_OUTLIER_CHANNELS); }
 static inline uint32_t tern_fb_Linear_outlier_channels_at(fb_vector v, uint32_t i) {
   return i < v.count ? (uint32_t)fb_read_u32(v.data + (size_t)i * 4) : (uint32_t)0;
+}
+static inline int32_t tern_fb_Linear_input_factor(fb_table t) {
+  const uint8_t *p = fb_field(t, TERN_FB_LINEAR_INPUT_FACTOR, 4);
+  return p != NULL ? (int32_t)fb_read_i32(p) : -1;
 }
 
 /* table LayerNorm */

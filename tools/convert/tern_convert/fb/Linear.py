@@ -69,7 +69,14 @@ class Linear(object):
         o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(8))
         return o == 0
 
-def LinearStart(builder): builder.StartObject(3)
+    # Linear
+    def InputFactor(self):
+        o = flatbuffers.number_types.UOffsetTFlags.py_type(self._tab.Offset(10))
+        if o != 0:
+            return self._tab.Get(flatbuffers.number_types.Int32Flags, o + self._tab.Pos)
+        return -1
+
+def LinearStart(builder): builder.StartObject(4)
 def Start(builder):
     return LinearStart(builder)
 def LinearAddWeight(builder, weight): builder.PrependInt32Slot(0, weight, -1)
@@ -84,6 +91,9 @@ def AddOutlierChannels(builder, outlierChannels):
 def LinearStartOutlierChannelsVector(builder, numElems): return builder.StartVector(4, numElems, 4)
 def StartOutlierChannelsVector(builder, numElems):
     return LinearStartOutlierChannelsVector(builder, numElems)
+def LinearAddInputFactor(builder, inputFactor): builder.PrependInt32Slot(3, inputFactor, -1)
+def AddInputFactor(builder, inputFactor):
+    return LinearAddInputFactor(builder, inputFactor)
 def LinearEnd(builder): return builder.EndObject()
 def End(builder):
     return LinearEnd(builder)
