@@ -87,9 +87,17 @@ typedef void (*tern_activation_f32_fn)(size_t n, float *x, tern_activation act);
 /* In place over n values: x = softmax(x) (max-subtracted). */
 typedef void (*tern_softmax_f32_fn)(size_t n, float *x);
 
+/* Floats of attention scratch (`scores`) a kernel may use for a text of seq_len tokens: room for a block
+ * of TERN_ATTENTION_SCORE_ROWS query rows' scores, so SIMD kernels can work on several rows at once. */
+#define TERN_ATTENTION_SCORE_ROWS 8
+static inline size_t tern_attention_scratch_floats(size_t seq_len) {
+  return TERN_ATTENTION_SCORE_ROWS * tern_round_up(seq_len, 16);
+}
+
 /* One head of self-attention over one text of seq_len tokens:
  * out[i] = sum_j softmax_j(q[i] . k[j] * scale) v[j]. Every token attends only to the seq_len tokens
- * given (the text's own), which is the attention mask of a ragged batch. scores: seq_len floats. */
+ * given (the text's own), which is the attention mask of a ragged batch. scores: 64-byte aligned,
+ * tern_attention_scratch_floats(seq_len) floats. */
 typedef void (*tern_attention_f32_fn)(size_t seq_len, size_t head_dim, const float *q, size_t q_stride,
                                       const float *k, size_t k_stride, const float *v, size_t v_stride,
                                       float *out, size_t out_stride, float scale, float *scores);

@@ -226,7 +226,7 @@ static void layout_arena(tern_session *session, arena_cursor *cursor) {
   TAKE(quantized, tokens, tern_round_up(w->max_in, TERN_PACK_KR), int8_t);
   TAKE(row_scales, tokens, 1, float);
   TAKE(row_zero_points, tokens, 1, int32_t);
-  TAKE(scores, session->max_seq_len, 1, float);
+  TAKE(scores, tern_attention_scratch_floats(session->max_seq_len), 1, float);
   TAKE(row_scratch, w->embedding, 1, float);
   TAKE(outlier_row, w->max_in, 1, float);
   TAKE(head_rows, texts, w->hidden, float);
