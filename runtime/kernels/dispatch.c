@@ -1,6 +1,8 @@
 /* dispatch.c — kernel set tables and the once-per-process choice of the default one. */
 #include "dispatch.h"
 
+#include "cpu_features.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,9 +60,7 @@ static const char *const all_names[] = {
 
 static int kernels_available(const tern_kernels *kernels) {
 #ifdef TERN_HAVE_AVX2_KERNELS
-  /* The compiler runtime's CPUID check, which also requires the OS to save the ymm registers (XGETBV).
-   * TODO(issue 6): cpuinfo, once the build links it, for every set. */
-  if (kernels == &avx2_kernels) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (kernels == &avx2_kernels) return (tern_cpu_info_get()->features & TERN_CPU_X86_AVX2) != 0;
 #endif
   (void)kernels; /* scalar runs everywhere */
   return 1;
