@@ -44,7 +44,10 @@ ln -s "$(cd "$host_build/models" && pwd)" "$build/models"
 if [ -n "${TERN_SYSROOT:-}" ]; then
   export QEMU_SET_ENV="LD_LIBRARY_PATH=$TERN_SYSROOT/usr/lib/$toolchain:$TERN_SYSROOT/lib/$toolchain"
 fi
-emulator=(qemu-"$([ "$arch" = aarch64 ] && echo aarch64 || echo arm)" -L "/usr/$toolchain")
+# -cpu max as in the toolchain's CMAKE_CROSSCOMPILING_EMULATOR: every extension qemu has (aarch64 dotprod and
+# i8mm), so ctest runs every ARM kernel set (kernels.arm_matches_scalar.<set>, e2e.*.TERN_ISA=<set>) and
+# the default run below takes the best one (i8mm on aarch64, neon on armhf).
+emulator=(qemu-"$([ "$arch" = aarch64 ] && echo aarch64 || echo arm)" -cpu max -L "/usr/$toolchain")
 
 echo "== ctest under ${emulator[0]}"
 # Not run under qemu (each reason says why; every one of them runs natively in the host ctest):
@@ -58,6 +61,18 @@ skip='^(cli\.|e2e\.minilm_|e2e\.text_path\.all-MiniLM|reliability\.(mutated_mode
 # QEMU_SKIP_EXTRA (a regex) skips more, e.g. while a known failure is being fixed: say why where you set it.
 if [ -n "${QEMU_SKIP_EXTRA:-}" ]; then skip="$skip|$QEMU_SKIP_EXTRA"; fi
 ctest --test-dir "$build" -j "$jobs" --timeout "${CTEST_TIMEOUT:-120}" --output-on-failure -E "$skip"
+
+# Every ARM kernel set of this architecture must have run above, not been skipped (a qemu without dotprod or
+# i8mm would skip those sets' tests silently): the dispatch test exits 77 when the set cannot run.
+arm_sets=neon
+if [ "$arch" = aarch64 ]; then arm_sets="neon neondot i8mm"; fi
+for set in $arm_sets; do
+  if ! TERN_ISA="$set" "${emulator[@]}" "$build/tests/kernels/test_dispatch_table" "$set" >/dev/null; then
+    echo "FAIL: kernel set $set is not runnable under ${emulator[*]} (qemu too old for -cpu max with it?)" >&2
+    exit 1
+  fi
+done
+echo "kernel sets run under qemu: $arm_sets"
 
 echo "== end-to-end: tern-run embed on albert-tiny under qemu vs the host"
 platforms/raspberrypi/check_embedding.sh "$host_build/bin/tern-run" "$build/bin/tern-run" \

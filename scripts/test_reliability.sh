@@ -3,7 +3,7 @@
 #   scripts/test_reliability.sh BUILD_ASAN_DIR
 # 1. a clang build with -DTERN_FUZZ=ON, ASan+UBSan, Release (NDEBUG: no check may live in an assert), and
 #    each libFuzzer target run for FUZZ_SECONDS (default 30) on seeds from the real test models;
-# 2. the 8-thread mixed-call test under ThreadSanitizer;
+# 2. the 8-thread mixed-call test and the session thread-pool test under ThreadSanitizer;
 # 3. valgrind memcheck on one end-to-end run (albert-tiny) and the allocation-failure test.
 # The test models come from BUILD_ASAN_DIR/models (scripts/test.sh links them there).
 set -euo pipefail
@@ -52,10 +52,12 @@ FLAGS="-max_len=4096" run_fuzzer sentencepiece "$FUZZ_DIR/tests/tokenizer/senten
 echo "== ThreadSanitizer: one model, 8 threads, own sessions, mixed calls; one session shared by two"
 cmake -S . -B "$TSAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
   -DTERN_SANITIZE=thread -DTERN_BUILD_TOOLS=OFF -DPython3_EXECUTABLE="$PY" >/dev/null
-ninja -C "$TSAN_DIR" -j "$JOBS" test_threads_mixed test_session_busy
+ninja -C "$TSAN_DIR" -j "$JOBS" test_threads_mixed test_session_busy test_threads_outputs_identical
 TSAN_OPTIONS=halt_on_error=1 "$TSAN_DIR/tests/reliability/test_threads_mixed" "$MODELS/bert-tiny-cls-int8.tern" 250
 TSAN_OPTIONS=halt_on_error=1 "$TSAN_DIR/tests/reliability/test_threads_mixed" "$MODELS/albert-tiny-int8.tern" 100
 TSAN_OPTIONS=halt_on_error=1 "$TSAN_DIR/tests/reliability/test_session_busy" "$MODELS/albert-tiny-int8.tern"
+# A session's own pool (pthreadpool, 1..4 threads): the linear / attention split shares no scratch.
+TSAN_OPTIONS=halt_on_error=1 "$TSAN_DIR/tests/runtime/test_threads_outputs_identical" "$MODELS"
 
 echo "== valgrind memcheck: end-to-end albert-tiny and the allocation-failure test (gcc build in $ASAN_DIR is"
 echo "   sanitized, so a plain build is used)"

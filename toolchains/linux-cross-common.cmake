@@ -32,9 +32,11 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # ctest (and add_custom_command's TARGET_FILE runs) execute the target binaries under qemu-user. -L points
 # qemu's dynamic loader at the target libc; with a sysroot its libraries are found through LD_LIBRARY_PATH
 # set by the caller (scripts/cross_build.sh), since qemu takes a single -L.
+# -cpu max: every ISA extension qemu emulates (aarch64: dotprod and i8mm, qemu >= 6), so the tests exercise
+# each kernel set (tests/kernels runs them all, runtime/kernels/dispatch.c picks by HWCAP).
 find_program(TERN_QEMU_EXECUTABLE ${TERN_CROSS_QEMU})
 if(TERN_QEMU_EXECUTABLE)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${TERN_QEMU_EXECUTABLE} -L /usr/${TERN_CROSS_TRIPLET})
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${TERN_QEMU_EXECUTABLE} -cpu max -L /usr/${TERN_CROSS_TRIPLET})
 endif()
 
 # Propagate the options above into try_compile projects (CMake re-reads the toolchain file there).

@@ -68,7 +68,10 @@ typedef struct tern_session tern_session;
  * after tern_session_create returns, tern_tokenize / tern_run_ids / tern_run_text / tern_embed /
  * tern_classify allocate nothing. The file itself is mapped with mmap (use_mmap = 1), not allocated; with
  * use_mmap = 0 its copy comes from aligned_allocate. The struct is copied: it need not outlive the call, but
- * context must live until the last model / session made with it is freed. */
+ * context must live until the last model / session made with it is freed. Outside any hook: cpuinfo's
+ * process-wide CPU tables (allocated once, by the first session creation, never freed); a session with a
+ * hook starts no thread pool unless num_threads > 1 is asked for, and never uses XNNPACK (whose packed
+ * weights come from the C library). */
 typedef struct tern_allocator {
   void *context;
   void *(*allocate)(void *context, size_t size);
@@ -167,13 +170,37 @@ typedef struct tern_session_options {
   uint32_t max_text_bytes;     /* longest UTF-8 text the tokenizer accepts (default 65536); SentencePiece
                                   also returns TERN_ERR_TOO_LONG for one word (space to space) that normalizes
                                   to more than 4 * max_text_bytes bytes */
-  uint32_t num_threads;        /* 1 (the only value supported today; 0 means 1) */
+  uint32_t num_threads;        /* threads one call runs on (at most 64). 0 (default): the cores of the fastest
+                                  cluster (big cores on big.LITTLE, cpuinfo), at most 4; 1 if the session uses
+                                  a caller's allocator hook, since the pool's few blocks (pthreadpool) come from
+                                  the C library. N > 1: a pool of N threads started with the session (1 in a
+                                  build without pthreadpool). Results are bit-identical for every count. */
   const char *isa;             /* kernel set: NULL (default): best for this CPU or $TERN_ISA; "scalar", ... */
   char *error_message;         /* optional: receives a NUL-terminated message when create fails */
   size_t error_message_size;
   const tern_allocator *allocator; /* NULL (default): the model's allocator (the C library unless the model
                                       was loaded with one); copied, see tern_allocator */
+  /* Adaptive depth: run only the first `depth` entries of the layer schedule (0, the default: all). Meant
+   * for shared-layer models (ALBERT applies one weight set at every depth, so k < N layers is a valid,
+   * cheaper, somewhat less accurate encoder; see docs/LIGHTWEIGHT.md "Adaptive depth"). More than the
+   * model's layers: TERN_ERR_INVALID_ARGUMENT. Changeable later with tern_session_set_depth. */
+  uint32_t depth;
+  /* Long texts in tern_embed. 0 (default): a text is truncated to max_seq_len tokens. 1: a text longer than
+   * that is split into overlapping windows of at most max_seq_len tokens, each [CLS] chunk [SEP] like a
+   * normal text; each window is pooled as the model says (mean / cls / max, before Matryoshka and
+   * normalization), the windows are combined by a mean weighted by each window's new tokens (the chunk
+   * tokens not already in the previous window; the weights sum to the text's token count), then Matryoshka
+   * truncation and normalization apply once. A text that fits in one window gives exactly the result of
+   * the normal path. Memory stays bounded: the session reserves one text's token stream (max_text_bytes + 16
+   * ids) at creation; a text that tokenizes to more ids than that returns TERN_ERR_TOO_LONG. tern_run_text,
+   * tern_classify and tern_tokenize always truncate. */
+  uint32_t long_text_windows;
+  /* Tokens shared by consecutive windows, < max_seq_len minus the specials. The default,
+   * TERN_LONG_TEXT_OVERLAP_DEFAULT, means a quarter of a window's chunk: (max_seq_len - specials) / 4. */
+  uint32_t long_text_overlap;
 } tern_session_options;
+
+#define TERN_LONG_TEXT_OVERLAP_DEFAULT UINT32_MAX
 
 TERN_API tern_session_options tern_session_default_options(void);
 TERN_API tern_status tern_session_create(const tern_model *model, const tern_session_options *options,
@@ -184,6 +211,11 @@ TERN_API const char *tern_session_last_error(const tern_session *session);
 /* Bytes of the session's arena (all inference memory), and the kernel set it runs ("scalar", ...). */
 TERN_API size_t tern_session_arena_bytes(const tern_session *session);
 TERN_API const char *tern_session_isa(const tern_session *session);
+/* Adaptive depth per call: the schedule entries the next passes run, 1..num_layers, or 0 for all (see
+ * tern_session_options.depth). TERN_ERR_INVALID_ARGUMENT beyond num_layers (the depth is then unchanged). */
+TERN_API tern_status tern_session_set_depth(tern_session *session, uint32_t depth);
+/* The schedule entries the session runs now (num_layers when all). */
+TERN_API uint32_t tern_session_depth(const tern_session *session);
 
 /* ---------------------------------------------------------------------------------------------------------
  * Inference. Output capacities are counted in elements (floats / ids). When a capacity is too small the

@@ -26,6 +26,7 @@ typedef struct tern_cpu_info {
   size_t l3_bytes;
   uint32_t num_cores;         /* all cores the process may run on */
   uint32_t num_big_cores;     /* cores of the fastest cluster (== num_cores when not big.LITTLE) */
+  uint32_t from_cpuinfo;      /* 1 when cpuinfo initialized (silently) and filled this: XNNPACK may start */
 } tern_cpu_info;
 
 /* The process-wide description; never NULL. */

@@ -23,6 +23,7 @@ typedef struct tern_kernels {
   tern_activation_f32_fn activation_f32;
   tern_softmax_f32_fn softmax_f32;
   tern_attention_f32_fn attention_f32;
+  tern_add_layer_norm_f32_fn add_layer_norm_f32; /* NULL in a table: the encoder adds, then layer_norm_f32 */
 } tern_kernels;
 
 /* The best set for this CPU, or the one TERN_ISA names. Thread-safe; the choice is made once.

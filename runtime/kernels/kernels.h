@@ -11,9 +11,12 @@
  *              scale = amax / 127.0f, inv = 127.0f / amax, q[k] = nearest-even(x[k] * inv) clamped to
  *              [-127, 127] (round-to-nearest, ties to even: lrintf in the default FP environment).
  *              Row k..Kp-1 padding bytes are 0, Kp = round_up(K, 4).
- *   int8 GEMM: acc[m][n] = sum_k a[m][k] * w[n][k] in int32 (exact, any order);
+ *   int8 GEMM: acc[m][n] = sum_k a[m][k] * w[n][k] in int32 (exact, any order); weights are in [-127, 127]
+ *              (the format's symmetric int8, all the converter writes; not re-checked at load, which would read
+ *              every weight page: a -128 weight gives a wrong, memory-safe result in the avx2 set's GEMMs);
  *              y = (float)acc * (a_scale[m] * w_scale[n]) + bias[n]   (bias 0 when NULL), then act(y).
- *              The products are evaluated exactly in that order, without FMA contraction.
+ *              The products are evaluated exactly in that order, without FMA contraction. act is the set's
+ *              activation kernel (GELU within its tolerance below; identity, ReLU and tanh bit-identical).
  *   quantize_qd8 (asymmetric, what int8 linears with channel sums run):
  *              low = min(0, min_k x[k]), high = max(0, max_k x[k]), range = high - low (f32);
  *              if range == 0 or not finite: scale = 0, zero_point = 0, every q = 0; else
@@ -132,4 +135,28 @@ void tern_attention_f32__scalar(size_t seq_len, size_t head_dim, const float *q,
 float tern_apply_activation(float x, tern_activation act);
 float tern_f16_to_f32(uint16_t bits);
 
+/* In place, per row: x[m][:] = LayerNorm(x[m][:] + branch[m][:]) with gamma, beta, eps as
+ * tern_layer_norm_f32_fn (the residual add of an encoder layer fused with its norm). The reference adds
+ * branch + x in f32, then runs tern_layer_norm_f32__scalar. */
+typedef void (*tern_add_layer_norm_f32_fn)(size_t m, size_t n, float *x, size_t x_stride, const float *branch,
+                                           size_t branch_stride, const float *gamma, const float *beta, float eps);
+void tern_add_layer_norm_f32__scalar(size_t m, size_t n, float *x, size_t x_stride, const float *branch,
+                                     size_t branch_stride, const float *gamma, const float *beta, float eps);
+
+/* Tolerances of the f32 SIMD kernels (avx2, neon; tests/kernels/test_f32_*.c). They are compiled with FMA
+ * and differ from the scalar reference in summation order and in their exp/erfc, so they are not
+ * bit-identical:
+ *   activation: GELU (erf and tanh forms) |y - exact| <= 1e-6 |exact| + 2^-149 against the exact function in
+ *               double, for every float x (measured worst 3.1e-7 relative); gelu(+-inf) = +inf / -0, NaN
+ *               stays NaN; armv7 NEON flushes subnormal results to 0. ReLU and identity exact; tanh scalar.
+ *   softmax:    |p - p_ref| <= 1e-6 + 1e-5 p_ref (exp within 2 ulp; 1/sum multiplied instead of divided).
+ *   LayerNorm, add + LayerNorm: |y - y_ref| <= 1e-5 (|y_ref| + |beta| + 1) + 1.2e-7 (sqrt(n) + 2) |gamma|
+ *               |mean| / std (the second term: the rounding of the mean of a row far from 0, which both
+ *               orders of summation have); rows of equal values give exactly beta.
+ *   f32 GEMM:   |y - y_ref| <= 1.2 (1e-6 + 2.4e-7 sqrt(k)) (sum_k |x w| + |bias|) + 1e-6 |y_ref| (summation order
+ *               and FMA; the activation's own after it).
+ *   outliers:   |y - y_ref| <= 2e-6 (|y_ref| + 3 + w_scale sum_i |x[c_i] w[c_i]|) (then the activation's own).
+ *   attention:  |out - out_ref| <= max|v| (1e-6 + 6e-7 S), S = scale * max_ij sum_d |q_id k_jd| (the rounding
+ *               of the scores, which softmax turns into relative errors of the weights).
+ */
 #endif /* TERN_KERNELS_H */

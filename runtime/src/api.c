@@ -213,6 +213,7 @@ static tern_status embed_exclusive(tern_session *session, const char *const *tex
   if (out_cap < count * dim)
     return tern_session_fail(session, TERN_ERR_BUFFER_TOO_SMALL, "out: capacity %zu < needed %zu", out_cap,
                              count * dim);
+  if (session->long_text_windows) return tern_embed_long_texts(session, texts, lengths, count, out);
   tern_outputs outputs;
   memset(&outputs, 0, sizeof outputs);
   outputs.pooled = out;
@@ -267,3 +268,18 @@ tern_status tern_classify(tern_session *session, const char *utf8, size_t length
                           size_t *num_labels) {
   EXCLUSIVE(session, classify_exclusive(session, utf8, length, logits, cap, num_labels));
 }
+
+static tern_status set_depth_exclusive(tern_session *session, uint32_t depth) {
+  const uint32_t layers = session->model->num_layers;
+  if (depth > layers)
+    return tern_session_fail(session, TERN_ERR_INVALID_ARGUMENT, "depth %u exceeds the model's %u layers", depth,
+                             layers);
+  session->depth = depth != 0 ? depth : layers;
+  return TERN_OK;
+}
+
+tern_status tern_session_set_depth(tern_session *session, uint32_t depth) {
+  EXCLUSIVE(session, set_depth_exclusive(session, depth));
+}
+
+uint32_t tern_session_depth(const tern_session *session) { return session != NULL ? (uint32_t)session->depth : 0; }

@@ -2,9 +2,11 @@
  * padding). Linear layers, LayerNorm and activations work row by row over all tokens of the batch at
  * once; attention runs per text and per head, so each token attends to its own text only. */
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "session.h"
+#include "threadpool.h"
 
 /* out[0..columns) = row `row` of a RowMajor table, dequantized (int8 rows carry one scale each). */
 static void gather_row(const tern_tensor *table, size_t row, float *out) {
@@ -71,16 +73,65 @@ static void add_residual_and_norm(tern_session *session, size_t total_tokens, co
   const size_t hidden = session->widths.hidden;
   float *x = session->hidden;
   const float *branch = session->branch;
+  const tern_kernels *kernels = session->kernels;
+  if (kernels->add_layer_norm_f32 != NULL) { /* one pass less over the rows */
+    kernels->add_layer_norm_f32(total_tokens, hidden, x, hidden, branch, hidden, norm->gamma, norm->beta, norm->eps);
+    return;
+  }
   for (size_t i = 0; i < total_tokens * hidden; i++) x[i] = branch[i] + x[i];
-  session->kernels->layer_norm_f32(total_tokens, hidden, x, hidden, norm->gamma, norm->beta, norm->eps);
+  kernels->layer_norm_f32(total_tokens, hidden, x, hidden, norm->gamma, norm->beta, norm->eps);
+}
+
+/* Attention of one layer: one task per (text, head), each independent of the others and of the thread that
+ * runs it. A worker slot (one per thread) claims tasks from a shared counter and uses its own scores
+ * scratch, so no two threads share scratch whatever order the pool runs the slots in. */
+#define TERN_MAX_ATTENTION_TEXTS 64 /* texts per parallel attention call (a stack table of their offsets) */
+typedef struct attention_job {
+  tern_session *session;
+  const size_t *lengths;
+  size_t count, num_heads;
+  size_t first_token[TERN_MAX_ATTENTION_TEXTS]; /* unused past count; see run_attention */
+  atomic_size_t next_task;
+} attention_job;
+
+static void attention_task(const attention_job *job, size_t task, float *scores) {
+  tern_session *session = job->session;
+  const size_t text = task / job->num_heads, head = task % job->num_heads;
+  const size_t head_dim = session->model->hyper.head_dim, stride = session->widths.attention;
+  const size_t offset = job->first_token[text] * stride + head * head_dim;
+  session->kernels->attention_f32(job->lengths[text], head_dim, session->query + offset, stride,
+                                  session->key + offset, stride, session->value + offset, stride,
+                                  session->context + offset, stride, 1.0f / sqrtf((float)head_dim), scores);
+}
+
+static void attention_slot(void *context, size_t slot) {
+  attention_job *job = context;
+  float *scores = job->session->scores + slot * job->session->scores_stride;
+  const size_t tasks = job->count * job->num_heads;
+  for (size_t task; (task = atomic_fetch_add_explicit(&job->next_task, 1, memory_order_relaxed)) < tasks;)
+    attention_task(job, task, scores);
+}
+
+static void run_attention(tern_session *session, size_t num_heads, const size_t *lengths, size_t count) {
+  /* Batches longer than the table run in chunks of texts (each chunk its own parallel call). */
+  for (size_t start = 0, first = 0; start < count; start += TERN_MAX_ATTENTION_TEXTS) {
+    attention_job job = {.session = session, .lengths = lengths + start, .num_heads = num_heads};
+    job.count = count - start < TERN_MAX_ATTENTION_TEXTS ? count - start : TERN_MAX_ATTENTION_TEXTS;
+    for (size_t text = 0; text < job.count; text++) {
+      job.first_token[text] = first;
+      first += job.lengths[text];
+    }
+    atomic_init(&job.next_task, 0);
+    const size_t tasks = job.count * num_heads;
+    const size_t slots = session->num_threads < tasks ? session->num_threads : tasks;
+    tern_parallelize_1d(session->threadpool, attention_slot, &job, slots);
+  }
 }
 
 static void run_layer(tern_session *session, const tern_weight_set *set, const size_t *lengths, size_t count,
                       size_t total_tokens) {
-  const tern_kernels *kernels = session->kernels;
   const tern_widths *w = &session->widths;
   const size_t hidden = w->hidden, stride = w->attention;
-  const size_t head_dim = session->model->hyper.head_dim;
   tern_profile *profile = &session->profile;
   uint64_t t = tern_profile_start(profile);
 
@@ -91,18 +142,7 @@ static void run_layer(tern_session *session, const tern_weight_set *set, const s
   tern_linear_forward(session, &set->value, total_tokens, session->hidden, hidden, session->value, stride,
                       TERN_ACT_IDENTITY);
   t = tern_profile_op_done(profile, TERN_PROFILE_OP_QKV, t);
-  const float scale = 1.0f / sqrtf((float)head_dim);
-  size_t first = 0;
-  for (size_t text = 0; text < count; text++) {
-    const size_t offset = first * stride;
-    for (size_t head = 0; head < set->num_heads; head++) {
-      const size_t column = head * head_dim;
-      kernels->attention_f32(lengths[text], head_dim, session->query + offset + column, stride,
-                             session->key + offset + column, stride, session->value + offset + column, stride,
-                             session->context + offset + column, stride, scale, session->scores);
-    }
-    first += lengths[text];
-  }
+  run_attention(session, set->num_heads, lengths, count);
   t = tern_profile_op_done(profile, TERN_PROFILE_OP_ATTENTION, t);
   tern_linear_forward(session, &set->attention_output, total_tokens, session->context, stride, session->branch,
                       hidden, TERN_ACT_IDENTITY);
@@ -129,7 +169,7 @@ void tern_encoder_forward(tern_session *session, const int32_t *ids, const int32
   const uint64_t forward_start = tern_profile_start(profile);
   embed(session, ids, type_ids, lengths, count, total_tokens);
   uint64_t layer_start = tern_profile_op_done(profile, TERN_PROFILE_OP_EMBEDDING, forward_start);
-  for (uint32_t layer = 0; layer < model->num_layers; layer++) {
+  for (uint32_t layer = 0; layer < session->depth; layer++) { /* depth <= num_layers (adaptive depth) */
     run_layer(session, &model->weight_sets[model->schedule[layer]], lengths, count, total_tokens);
     tern_profile_layer_done(profile, layer, layer_start);
     layer_start = tern_profile_start(profile);

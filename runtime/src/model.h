@@ -55,6 +55,11 @@ typedef struct tern_linear {
    * W[:, c] read from the int8 weight (tern.fbs, Linear.outlier_channels). */
   const uint32_t *outlier_channels;
   uint32_t num_outlier_channels;
+  /* Low-rank pair (tern.fbs Linear.input_factor), NULL for a plain linear: y = act((x F^T) W^T + b) with
+   * F = input_factor [rank, in_features] and weight [out_features, rank]. The outlier channels then belong
+   * to F (they index x). x F^T stays in f32 between the two products (low_rank.c). */
+  const tern_tensor *input_factor;
+  uint32_t rank;
 } tern_linear;
 
 typedef struct tern_layer_norm {

@@ -26,23 +26,31 @@ static void pool_text(tern_pooling_mode mode, const float *rows, size_t length, 
   }
 }
 
-void tern_pool(tern_session *session, const size_t *lengths, size_t count, float *out) {
-  const tern_pooling *pooling = &session->model->pooling;
-  const size_t hidden = session->widths.hidden, dim = session->widths.output_dim;
+void tern_pool_full(tern_session *session, const size_t *lengths, size_t count) {
+  const tern_pooling_mode mode = session->model->pooling.mode;
+  const size_t hidden = session->widths.hidden;
   size_t first = 0;
   for (size_t text = 0; text < count; text++) {
-    float *full = session->pooled + text * hidden;
-    pool_text(pooling->mode, session->hidden + first * hidden, lengths[text], hidden, full);
+    pool_text(mode, session->hidden + first * hidden, lengths[text], hidden, session->pooled + text * hidden);
     first += lengths[text];
-    float *target = out + text * dim;
-    memcpy(target, full, dim * sizeof(float)); /* Matryoshka: the first dim values */
-    if (pooling->normalize) {
-      /* torch.nn.functional.normalize: x / max(||x||, 1e-12) */
-      double square_sum = 0.0;
-      for (size_t i = 0; i < dim; i++) square_sum += (double)target[i] * target[i];
-      double norm = sqrt(square_sum);
-      if (norm < 1e-12) norm = 1e-12;
-      for (size_t i = 0; i < dim; i++) target[i] = (float)(target[i] / norm);
-    }
   }
+}
+
+void tern_pool_finish(const tern_session *session, const float *full, float *out) {
+  const size_t dim = session->widths.output_dim;
+  memcpy(out, full, dim * sizeof(float)); /* Matryoshka: the first dim values */
+  if (session->model->pooling.normalize) {
+    /* torch.nn.functional.normalize: x / max(||x||, 1e-12) */
+    double square_sum = 0.0;
+    for (size_t i = 0; i < dim; i++) square_sum += (double)out[i] * out[i];
+    double norm = sqrt(square_sum);
+    if (norm < 1e-12) norm = 1e-12;
+    for (size_t i = 0; i < dim; i++) out[i] = (float)(out[i] / norm);
+  }
+}
+
+void tern_pool(tern_session *session, const size_t *lengths, size_t count, float *out) {
+  tern_pool_full(session, lengths, count);
+  for (size_t text = 0; text < count; text++)
+    tern_pool_finish(session, session->pooled + text * session->widths.hidden, out + text * session->widths.output_dim);
 }

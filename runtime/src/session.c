@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "threadpool.h"
+#include "xnnpack_fc.h"
 #include "tokenizer/tokenizer.h"
 
 #define ARENA_ALIGNMENT 64
+#define TERN_MAX_THREADS 64 /* far past any core count where one encoder pass still scales */
 
 tern_status tern_session_fail(tern_session *session, tern_status status, const char *format, ...) {
   va_list args;
@@ -27,8 +30,11 @@ tern_session_options tern_session_default_options(void) {
   options.max_batch_texts = 16;
   options.max_batch_tokens = 0;
   options.max_text_bytes = 65536;
-  options.num_threads = 1;
+  options.num_threads = 0;
   options.isa = NULL;
+  options.depth = 0;
+  options.long_text_windows = 0;
+  options.long_text_overlap = TERN_LONG_TEXT_OVERLAP_DEFAULT;
   return options;
 }
 
@@ -52,9 +58,8 @@ static tern_status create_fail(create_error *error, tern_status status, const ch
 
 /* Checks a linear layer against the shape the encoder will use it with and the dtype/layout pairs the
  * kernels read. The loader verified bounds; this checks that the pieces fit together. */
-static tern_status check_linear(create_error *error, const char *what, const tern_linear *linear, size_t out,
+static tern_status check_weight(create_error *error, const char *what, const tern_tensor *weight, size_t out,
                                 size_t in) {
-  const tern_tensor *weight = linear->weight;
   if (weight == NULL) return create_fail(error, TERN_ERR_BAD_TENSOR, "%s: weight missing", what);
   if (weight->rank != 2 || weight->shape[0] != out || weight->shape[1] != in)
     return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "%s ('%s'): shape must be %zux%zu", what,
@@ -67,6 +72,24 @@ static tern_status check_linear(create_error *error, const char *what, const ter
                        "%s ('%s'): linear weights must be int8 Packed16x4 or f32/f16 RowMajor", what, weight->name);
   if (int8_packed && weight->scales == NULL)
     return create_fail(error, TERN_ERR_BAD_SCALE, "%s ('%s'): int8 weight without scales", what, weight->name);
+  return TERN_OK;
+}
+
+/* A low-rank pair is two weights, x -> [rank] -> [out]; its rank widens the quantization scratch. */
+static tern_status check_linear(create_error *error, const char *what, const tern_linear *linear, size_t out,
+                                size_t in, size_t *max_in, size_t *max_rank) {
+  tern_status status;
+  if (linear->input_factor != NULL) {
+    const size_t rank = linear->rank;
+    if (rank == 0 || linear->input_factor->rank != 2 || linear->input_factor->shape[0] != rank)
+      return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "%s: low-rank factor rank %zu inconsistent", what, rank);
+    if ((status = check_weight(error, what, linear->input_factor, rank, in)) != TERN_OK) return status;
+    if ((status = check_weight(error, what, linear->weight, out, rank)) != TERN_OK) return status;
+    if (*max_in < rank) *max_in = rank;
+    if (*max_rank < rank) *max_rank = rank;
+  } else if ((status = check_weight(error, what, linear->weight, out, in)) != TERN_OK) {
+    return status;
+  }
   const tern_tensor *bias = linear->bias;
   if (bias != NULL && (bias->dtype != TERN_DTYPE_F32 || bias->rank != 1 || bias->shape[0] != out))
     return create_fail(error, TERN_ERR_BAD_TENSOR, "%s ('%s'): bias must be f32 [%zu]", what, bias->name, out);
@@ -107,11 +130,13 @@ static tern_status check_model(create_error *error, const tern_model *model, ter
   tern_status status;
   if ((status = check_table(error, "word", embeddings->word, 0, 1)) != TERN_OK) return status;
   widths->word_dim = embeddings->word->shape[1];
+  size_t max_in = max_size(widths->word_dim, widths->embedding);
   if (embeddings->word->shape[0] != hyper->vocab_size)
     return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "embeddings: word table has %u rows, vocab_size is %u",
                        embeddings->word->shape[0], hyper->vocab_size);
   if (embeddings->word_factor.weight != NULL) {
-    status = check_linear(error, "embeddings.word_factor", &embeddings->word_factor, widths->embedding, widths->word_dim);
+    status = check_linear(error, "embeddings.word_factor", &embeddings->word_factor, widths->embedding, widths->word_dim,
+                          &max_in, &widths->low_rank);
     if (status != TERN_OK) return status;
   } else if (widths->word_dim != widths->embedding) {
     return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "embeddings: word width %zu != embedding_size %zu",
@@ -121,9 +146,9 @@ static tern_status check_model(create_error *error, const tern_model *model, ter
   if ((status = check_table(error, "token_type", embeddings->token_type, widths->embedding, 0)) != TERN_OK)
     return status;
   if ((status = check_norm(error, "embeddings.norm", &embeddings->norm, widths->embedding)) != TERN_OK) return status;
-  size_t max_in = max_size(widths->word_dim, widths->embedding);
   if (embeddings->projection.weight != NULL) {
-    status = check_linear(error, "embeddings.projection", &embeddings->projection, widths->hidden, widths->embedding);
+    status = check_linear(error, "embeddings.projection", &embeddings->projection, widths->hidden, widths->embedding,
+                          &max_in, &widths->low_rank);
     if (status != TERN_OK) return status;
   } else if (widths->embedding != widths->hidden) {
     return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "embeddings: no projection but E=%zu != H=%zu",
@@ -143,18 +168,22 @@ static tern_status check_model(create_error *error, const tern_model *model, ter
     const size_t hidden = widths->hidden, inner = set->intermediate_size;
     if (set->num_heads == 0 || inner == 0)
       return create_fail(error, TERN_ERR_BAD_HYPERPARAMETER, "weight_sets[%u]: zero heads or intermediate size", i);
-    snprintf(what, sizeof what, "weight_sets[%u].query", i);
-    if ((status = check_linear(error, what, &set->query, attention, hidden)) != TERN_OK) return status;
-    snprintf(what, sizeof what, "weight_sets[%u].key", i);
-    if ((status = check_linear(error, what, &set->key, attention, hidden)) != TERN_OK) return status;
-    snprintf(what, sizeof what, "weight_sets[%u].value", i);
-    if ((status = check_linear(error, what, &set->value, attention, hidden)) != TERN_OK) return status;
-    snprintf(what, sizeof what, "weight_sets[%u].attention_output", i);
-    if ((status = check_linear(error, what, &set->attention_output, hidden, attention)) != TERN_OK) return status;
-    snprintf(what, sizeof what, "weight_sets[%u].ffn_in", i);
-    if ((status = check_linear(error, what, &set->ffn_in, inner, hidden)) != TERN_OK) return status;
-    snprintf(what, sizeof what, "weight_sets[%u].ffn_out", i);
-    if ((status = check_linear(error, what, &set->ffn_out, hidden, inner)) != TERN_OK) return status;
+    /* Per-set widths: pruned sets may have fewer heads or FFN neurons than the model's Hyper. */
+    const struct {
+      const char *name;
+      const tern_linear *linear;
+      size_t out, in;
+    } linears[] = {{"query", &set->query, attention, hidden},
+                   {"key", &set->key, attention, hidden},
+                   {"value", &set->value, attention, hidden},
+                   {"attention_output", &set->attention_output, hidden, attention},
+                   {"ffn_in", &set->ffn_in, inner, hidden},
+                   {"ffn_out", &set->ffn_out, hidden, inner}};
+    for (size_t j = 0; j < sizeof linears / sizeof linears[0]; j++) {
+      snprintf(what, sizeof what, "weight_sets[%u].%s", i, linears[j].name);
+      status = check_linear(error, what, linears[j].linear, linears[j].out, linears[j].in, &max_in, &widths->low_rank);
+      if (status != TERN_OK) return status;
+    }
     snprintf(what, sizeof what, "weight_sets[%u].attention_norm", i);
     if ((status = check_norm(error, what, &set->attention_norm, hidden)) != TERN_OK) return status;
     snprintf(what, sizeof what, "weight_sets[%u].ffn_norm", i);
@@ -169,11 +198,12 @@ static tern_status check_model(create_error *error, const tern_model *model, ter
     char what[64];
     if (head->pooler.weight != NULL) {
       snprintf(what, sizeof what, "heads[%u].pooler", i);
-      if ((status = check_linear(error, what, &head->pooler, widths->hidden, widths->hidden)) != TERN_OK) return status;
+      status = check_linear(error, what, &head->pooler, widths->hidden, widths->hidden, &max_in, &widths->low_rank);
+      if (status != TERN_OK) return status;
     }
     snprintf(what, sizeof what, "heads[%u].classifier", i);
-    if ((status = check_linear(error, what, &head->classifier, head->num_labels, widths->hidden)) != TERN_OK)
-      return status;
+    status = check_linear(error, what, &head->classifier, head->num_labels, widths->hidden, &max_in, &widths->low_rank);
+    if (status != TERN_OK) return status;
   }
   widths->max_in = max_in;
   widths->output_dim = model->pooling.matryoshka_dim != 0 && model->pooling.matryoshka_dim < widths->hidden
@@ -214,19 +244,32 @@ static void layout_arena(tern_session *session, arena_cursor *cursor) {
   int overflow = 0;
 #define TAKE(field, rows, columns, type) \
   session->field = (type *)arena_take(cursor, checked_product((rows), (columns), &overflow), sizeof(type))
+  TAKE(hidden, tokens, w->hidden, float);
+  TAKE(branch, tokens, w->hidden, float);
+  /* The buffers of the three phases of a pass never live at once, so they share one region (MiniLM at
+   * 8 x 256 tokens: 39 -> 21 MiB of arena): embedding (word_rows, embedded: read until `hidden` is
+   * written), attention (query, key, value, context: read by the attention output projection into
+   * `branch`) and feed-forward (ffn). */
+  const size_t phases_start = cursor->used;
+  size_t phases_end = phases_start;
   TAKE(word_rows, tokens, w->word_dim, float);
   TAKE(embedded, tokens, w->embedding, float);
-  TAKE(hidden, tokens, w->hidden, float);
+  phases_end = cursor->used > phases_end ? cursor->used : phases_end;
+  cursor->used = phases_start;
   TAKE(query, tokens, w->attention, float);
   TAKE(key, tokens, w->attention, float);
   TAKE(value, tokens, w->attention, float);
   TAKE(context, tokens, w->attention, float);
-  TAKE(branch, tokens, w->hidden, float);
+  phases_end = cursor->used > phases_end ? cursor->used : phases_end;
+  cursor->used = phases_start;
   TAKE(ffn, tokens, w->intermediate, float);
+  cursor->used = cursor->used > phases_end ? cursor->used : phases_end;
+  TAKE(low_rank_rows, tokens, w->low_rank, float);
   TAKE(quantized, tokens, tern_round_up(w->max_in, TERN_PACK_KR), int8_t);
   TAKE(row_scales, tokens, 1, float);
   TAKE(row_zero_points, tokens, 1, int32_t);
-  TAKE(scores, tern_attention_scratch_floats(session->max_seq_len), 1, float);
+  session->scores_stride = tern_round_up(tern_attention_scratch_floats(session->max_seq_len), 16);
+  TAKE(scores, session->num_threads, session->scores_stride, float);
   TAKE(row_scratch, w->embedding, 1, float);
   TAKE(outlier_row, w->max_in, 1, float);
   TAKE(head_rows, texts, w->hidden, float);
@@ -237,9 +280,70 @@ static void layout_arena(tern_session *session, arena_cursor *cursor) {
   TAKE(batch_lengths, texts, 1, size_t);
   TAKE(text_ids, session->max_seq_len, 1, int32_t);
   TAKE(text_type_ids, session->max_seq_len, 1, int32_t);
+  const size_t windows = session->long_text_windows ? texts : 0;
+  TAKE(long_text_ids, session->long_text_ids_cap, 1, int32_t);
+  TAKE(window_texts, windows, 1, size_t);
+  TAKE(window_weights, windows, 1, size_t);
+  TAKE(window_ends, windows, 1, unsigned char);
+  TAKE(long_text_sum, session->long_text_windows ? w->hidden : 0, 1, double);
   session->tokenizer_scratch = arena_take(cursor, session->tokenizer_scratch_bytes, 1);
 #undef TAKE
   if (overflow) cursor->overflow = 1;
+}
+
+typedef struct long_text_settings {
+  int windows;
+  size_t overlap;
+} long_text_settings;
+
+/* Windows hold [CLS] chunk [SEP]: the chunk is max_seq_len minus the specials, and consecutive windows
+ * share `overlap` chunk tokens, so each window adds chunk - overlap >= 1 new tokens. */
+static tern_status resolve_long_text(create_error *error, const tern_session_options *options,
+                                     const tern_model *model, size_t max_seq_len, long_text_settings *out) {
+  out->windows = 0;
+  out->overlap = 0;
+  if (options->long_text_windows == 0) return TERN_OK;
+  if (options->long_text_windows != 1)
+    return create_fail(error, TERN_ERR_INVALID_ARGUMENT, "long_text_windows %u: must be 0 (truncate) or 1 (windows)",
+                       options->long_text_windows);
+  if (model->tokenizer == NULL)
+    return create_fail(error, TERN_ERR_INVALID_ARGUMENT, "long_text_windows: the model has no tokenizer");
+  const size_t specials = (model->tokenizer_spec.cls_id >= 0) + (model->tokenizer_spec.sep_id >= 0);
+  if (max_seq_len <= specials)
+    return create_fail(error, TERN_ERR_INVALID_ARGUMENT, "long_text_windows: max_seq_len %zu leaves no room for text",
+                       max_seq_len);
+  const size_t chunk = max_seq_len - specials;
+  out->overlap = options->long_text_overlap == TERN_LONG_TEXT_OVERLAP_DEFAULT ? chunk / 4 : options->long_text_overlap;
+  if (out->overlap >= chunk)
+    return create_fail(error, TERN_ERR_INVALID_ARGUMENT,
+                       "long_text_overlap %zu must be < %zu (max_seq_len %zu minus %zu special tokens)", out->overlap,
+                       chunk, max_seq_len, specials);
+  out->windows = 1;
+  return TERN_OK;
+}
+
+/* Resolves num_threads (0: the big cores, see tern.h) and starts the pool. pthreadpool allocates with the C
+ * library, so with a caller's allocator hook 0 means 1 thread: every block such a session holds then comes
+ * from the hook. A build without pthreadpool runs any count on the caller's thread. */
+static tern_status start_threads(create_error *error, tern_session *session, uint32_t requested,
+                                 const tern_allocator *allocator) {
+  uint32_t threads = requested;
+  if (threads == 0) threads = allocator->allocate == tern_libc_allocator.allocate ? tern_threadpool_default_threads() : 1;
+  /* $TERN_NUM_THREADS replaces the default (as $TERN_ISA does the kernel set), so whole test suites can run
+   * with any count; an explicit option wins. */
+  const char *forced = requested == 0 ? getenv("TERN_NUM_THREADS") : NULL;
+  if (forced != NULL && forced[0] >= '1' && forced[0] <= '9') {
+    const long value = strtol(forced, NULL, 10);
+    threads = value > TERN_MAX_THREADS ? TERN_MAX_THREADS : (uint32_t)value;
+  }
+  if (!tern_threadpool_available()) threads = 1;
+  session->num_threads = 1;
+  if (threads < 2) return TERN_OK;
+  session->threadpool = tern_threadpool_create(threads);
+  if (session->threadpool == NULL)
+    return create_fail(error, TERN_ERR_OUT_OF_MEMORY, "num_threads %u: cannot start the thread pool", threads);
+  session->num_threads = tern_threadpool_threads(session->threadpool);
+  return TERN_OK;
 }
 
 tern_status tern_session_create(const tern_model *model, const tern_session_options *options_in,
@@ -263,9 +367,9 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
                          model == NULL ? "model" : "out_session");
     goto done;
   }
-  if (options.num_threads > 1) {
-    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "num_threads %u: only 1 thread is supported so far",
-                         options.num_threads);
+  if (options.num_threads > TERN_MAX_THREADS) {
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "num_threads %u: at most %d", options.num_threads,
+                         TERN_MAX_THREADS);
     goto done;
   }
   const tern_kernels *kernels = options.isa != NULL ? tern_kernels_by_name(options.isa) : tern_kernels_default();
@@ -308,6 +412,14 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
     goto done;
   }
 
+  if (options.depth > model->num_layers) {
+    status = create_fail(&error, TERN_ERR_INVALID_ARGUMENT, "depth %u exceeds the model's %u layers", options.depth,
+                         model->num_layers);
+    goto done;
+  }
+  long_text_settings long_text;
+  if ((status = resolve_long_text(&error, &options, model, max_seq_len, &long_text)) != TERN_OK) goto done;
+
   /* A model assembled in memory by a white-box test has no allocator: the C library's then. */
   const tern_allocator *model_allocator = model->allocator.allocate != NULL ? &model->allocator : &tern_libc_allocator;
   const tern_allocator *allocator = options.allocator != NULL ? options.allocator : model_allocator;
@@ -331,6 +443,15 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
   session->max_text_bytes = options.max_text_bytes;
   session->tokenizer_scratch_bytes =
       model->tokenizer != NULL ? tern_tokenizer_scratch_size(model->tokenizer, options.max_text_bytes) : 0;
+  if ((status = start_threads(&error, session, options.num_threads, allocator)) != TERN_OK) goto done;
+  if ((status = tern_xnnpack_create(model, allocator, &session->xnnpack, error.text, sizeof error.text)) != TERN_OK)
+    goto done;
+  session->depth = options.depth != 0 ? options.depth : model->num_layers;
+  session->long_text_windows = long_text.windows;
+  session->long_text_overlap = long_text.overlap;
+  /* Saturates on 32-bit hosts; the arena's overflow check then refuses the session. */
+  const size_t stream_ids = (size_t)options.max_text_bytes + 16;
+  session->long_text_ids_cap = !long_text.windows ? 0 : stream_ids < 16 ? SIZE_MAX : stream_ids;
 
   arena_cursor measure = {NULL, 0, 0};
   layout_arena(session, &measure);
@@ -360,6 +481,8 @@ done:
 void tern_session_free(tern_session *session) {
   if (session == NULL) return;
   const tern_allocator allocator = session->allocator;
+  tern_xnnpack_free(session->xnnpack, &allocator);
+  tern_threadpool_free(session->threadpool);
   tern_aligned_deallocate(&allocator, session->arena);
   tern_deallocate(&allocator, session);
 }
@@ -373,3 +496,4 @@ size_t tern_session_arena_bytes(const tern_session *session) { return session !=
 const char *tern_session_isa(const tern_session *session) {
   return session != NULL ? session->kernels->isa : NULL;
 }
+

@@ -23,6 +23,7 @@ typedef struct tern_widths {
   size_t attention;       /* max over weight sets of num_heads * head_dim */
   size_t intermediate;    /* max over weight sets of intermediate_size */
   size_t max_in;          /* widest input of any linear layer (quantization scratch row) */
+  size_t low_rank;        /* largest rank of a low-rank pair (0: none) */
   size_t output_dim;      /* pooled vector width */
 } tern_widths;
 
@@ -33,7 +34,15 @@ struct tern_session {
   atomic_int busy;
   const tern_model *model;
   const tern_kernels *kernels;
+  /* Worker threads (NULL: the caller's thread only) and how many threads run tasks (threadpool.h). */
+  struct tern_threadpool *threadpool;
+  uint32_t num_threads;
+  /* XNNPACK operators for the float linears (NULL: none, tern's kernels run them; xnnpack_fc.h). */
+  struct tern_xnnpack *xnnpack;
   size_t max_seq_len, max_batch_texts, max_batch_tokens, max_text_bytes;
+  size_t depth;              /* schedule entries a pass runs (1..num_layers): adaptive depth */
+  int long_text_windows;     /* tern_embed splits long texts into windows (long_text.c) */
+  size_t long_text_overlap;  /* tokens shared by consecutive windows */
   tern_widths widths;
 
   uint8_t *arena;
@@ -46,10 +55,12 @@ struct tern_session {
   float *query, *key, *value, *context; /* T x attention */
   float *branch;          /* T x H: attention output / FFN output before the residual add */
   float *ffn;             /* T x intermediate */
+  float *low_rank_rows;   /* T x low_rank: x F^T between the two products of a low-rank pair */
   int8_t *quantized;      /* T x round_up(max_in, 4) */
   float *row_scales;      /* T */
   int32_t *row_zero_points; /* T (asymmetric int8 rows) */
-  float *scores;          /* max_seq_len */
+  float *scores;          /* num_threads slots of scores_stride floats: each attention worker its own */
+  size_t scores_stride;   /* tern_attention_scratch_floats(max_seq_len), rounded to 64 bytes */
   float *row_scratch;     /* E: one dequantized table row */
   float *outlier_row;     /* max_in: one linear input row with its outlier channels zeroed */
   float *head_rows;       /* B x H: token 0 of each text, then the pooler output */
@@ -60,6 +71,13 @@ struct tern_session {
   int32_t *batch_ids, *batch_type_ids; /* T */
   size_t *batch_lengths;               /* B */
   int32_t *text_ids, *text_type_ids;   /* max_seq_len */
+  /* Long texts (long_text_windows only; else 0 entries): one text's token stream, the windows of a pass
+   * (their text, weight, and whether they end the text) and the weighted sum of the current text. */
+  int32_t *long_text_ids;              /* long_text_ids_cap */
+  size_t long_text_ids_cap;
+  size_t *window_texts, *window_weights; /* B */
+  unsigned char *window_ends;          /* B */
+  double *long_text_sum;               /* H */
   void *tokenizer_scratch;
   size_t tokenizer_scratch_bytes;
 
@@ -85,8 +103,22 @@ void tern_encoder_forward(tern_session *session, const int32_t *ids, const int32
 void tern_linear_forward(tern_session *session, const tern_linear *linear, size_t m, const float *x,
                          size_t x_stride, float *y, size_t y_stride, tern_activation act);
 
+/* A low-rank pair (linear->input_factor != NULL) as two plain linears through session->low_rank_rows;
+ * tern_linear_forward calls it. */
+void tern_low_rank_forward(tern_session *session, const tern_linear *linear, size_t m, const float *x,
+                           size_t x_stride, float *y, size_t y_stride, tern_activation act);
+
+/* Embeds texts with long_text_windows set (long_text.c): arguments already checked, out has count x
+ * output_dim floats. */
+tern_status tern_embed_long_texts(tern_session *session, const char *const *texts, const size_t *lengths,
+                                  size_t count, float *out);
+
 /* Pools the texts of the batch in session->hidden into out (count x output_dim). */
 void tern_pool(tern_session *session, const size_t *lengths, size_t count, float *out);
+/* The two halves of tern_pool: the full-width pooled rows of the batch into session->pooled (count x H),
+ * and Matryoshka truncation + normalization of one full-width vector into out (output_dim). */
+void tern_pool_full(tern_session *session, const size_t *lengths, size_t count);
+void tern_pool_finish(const tern_session *session, const float *full, float *out);
 
 /* The first head's logits for the batch in session->hidden into out: sequence head count x num_labels,
  * token head total_tokens x num_labels. */

@@ -17,7 +17,7 @@ SCHEMA = {
               "num_layers": int, "num_weight_sets": int, "max_position": int, "has_tokenizer": bool},
     "system": {"cpu": str, "logical_cpus": int, "kernel_set": str, "threads": int},
     "settings": {"mode": str, "warmup": int, "runs": int, "max_seconds": (type(None), int, float), "batch": int,
-                 "mixed": bool, "seed": int},
+                 "mixed": bool, "seed": int, "depth": int},
     "load": {"cold_ms": NUMBER, "cold_page_cache_evicted": bool, "warm_ms": NUMBER, "session_create_ms": NUMBER,
              "time_to_first_result_ms": NUMBER, "arena_bytes": int},
     "memory": {"baseline_rss_kib": int, "peak_rss_kib": int, "peak_rss_minus_baseline_kib": int},

@@ -94,6 +94,22 @@ CASES = {
     # An f32 [2, 32] classifier (token_type has that shape) is valid; outlier channels on it are not.
     "outlier_channels_on_f32_weight": ("TERN_ERR_BAD_TENSOR", lambda m: m["heads"][0]["classifier"].update(
         weight=tensor_index(m, "embeddings.token_type"), outlier_channels=[0]), None, None),
+    # Low-rank pairs (Linear.input_factor): F [rank, in] then weight [out, rank].
+    "input_factor_out_of_range": ("TERN_ERR_BAD_INDEX", set_path(["weight_sets", 0, "query", "input_factor"], 99),
+                                  None, None),
+    "input_factor_negative": ("TERN_ERR_BAD_INDEX", set_path(["weight_sets", 0, "ffn_in", "input_factor"], -7),
+                              None, None),
+    # F = ffn_in's weight [64, 32]: rank 64, but query's weight is [32, 32], not [32, 64].
+    "input_factor_rank_mismatch": ("TERN_ERR_BAD_TENSOR", lambda m: m["weight_sets"][0]["query"].__setitem__(
+        "input_factor", m["weight_sets"][0]["ffn_in"]["weight"]), None, None),
+    # F = ffn_out's weight [32, 64]: 64 inputs where query reads 32.
+    "input_factor_inputs_mismatch": ("TERN_ERR_BAD_TENSOR", lambda m: m["weight_sets"][0]["query"].__setitem__(
+        "input_factor", m["weight_sets"][0]["ffn_out"]["weight"]), None, None),
+    # F = the int8 RowMajor word table [12, 32]: int8 factors must be Packed16x4 like any int8 weight.
+    "input_factor_int8_row_major": ("TERN_ERR_BAD_TENSOR", lambda m: m["weight_sets"][0]["query"].__setitem__(
+        "input_factor", tensor_index(m, WORD)), None, None),
+    "input_factor_is_a_bias": ("TERN_ERR_BAD_TENSOR", lambda m: m["weight_sets"][0]["query"].__setitem__(
+        "input_factor", m["weight_sets"][0]["query"]["bias"]), None, None),
     "labels_do_not_match_classifier": ("TERN_ERR_BAD_TENSOR", set_path(["heads", 0, "labels"], ["a", "b", "c"]),
                                        None, None),
     "dtype_out_of_range": ("TERN_ERR_BAD_TENSOR", lambda m: tensor(m, Q).__setitem__("dtype", 3), None, None),

@@ -203,6 +203,24 @@ tern_model *synthetic_model_create(const synthetic_options *options) {
   return model;
 }
 
+/* Replaces linear by a random low-rank pair F [rank, in], W [out, rank] of the given dtype (bias kept). */
+static void make_low_rank(synthetic_storage *storage, tern_linear *linear, tern_dtype dtype, uint32_t rank) {
+  const tern_layout layout = dtype == TERN_DTYPE_I8 ? TERN_LAYOUT_PACKED_16X4 : TERN_LAYOUT_ROW_MAJOR;
+  const uint32_t out = linear->out_features, in = linear->in_features;
+  linear->input_factor = random_matrix(storage, "low_rank.factor", dtype, layout, rank, in, 1.0f / sqrtf((float)in));
+  linear->weight = random_matrix(storage, "low_rank.weight", dtype, layout, out, rank, 1.7f / sqrtf((float)rank));
+  linear->rank = rank;
+}
+
+void synthetic_model_make_low_rank(tern_model *model, tern_dtype dtype, uint32_t rank) {
+  synthetic_storage *storage = (synthetic_storage *)(uintptr_t)model->file;
+  make_low_rank(storage, &storage->sets[0].ffn_in, dtype, rank);
+  make_low_rank(storage, &storage->sets[1].query, dtype, rank);
+  make_low_rank(storage, &storage->sets[0].attention_output, dtype, rank);
+  if (model->num_heads_out != 0) make_low_rank(storage, &storage->head.classifier, dtype, rank);
+  model->num_tensors = (uint32_t)storage->tensor_count;
+}
+
 void synthetic_model_free(tern_model *model) {
   if (model == NULL) return;
   synthetic_storage *storage = (synthetic_storage *)(uintptr_t)model->file;
@@ -233,6 +251,14 @@ static double weight_at(const tern_tensor *tensor, size_t row, size_t column) {
 }
 
 static void linear(const tern_linear *layer, const double *x, double *y) {
+  double factored[64];
+  if (layer->input_factor != NULL) { /* low-rank pair: y = (x F^T) W^T + b */
+    for (size_t r = 0; r < layer->rank; r++) {
+      factored[r] = 0.0;
+      for (size_t k = 0; k < layer->in_features; k++) factored[r] += x[k] * weight_at(layer->input_factor, r, k);
+    }
+    x = factored;
+  }
   const size_t out = layer->weight->shape[0], in = layer->weight->shape[1];
   for (size_t n = 0; n < out; n++) {
     double sum = layer->bias ? ((const float *)layer->bias->data)[n] : 0.0;

@@ -25,6 +25,9 @@ typedef struct synthetic_options {
 synthetic_options synthetic_default_options(void);
 tern_model *synthetic_model_create(const synthetic_options *options);
 void synthetic_model_free(tern_model *model);
+/* Turns set 0's ffn_in and attention_output, set 1's query and the head's classifier into low-rank pairs
+ * (Linear.input_factor) of random F [rank, in] and W [out, rank] in dtype; the reference follows them. */
+void synthetic_model_make_low_rank(tern_model *model, tern_dtype dtype, uint32_t rank);
 
 /* Double-precision forward of one text: last hidden [length x H], pooled [output_dim] (may be NULL),
  * logits of the first head (sequence: [labels], token: [length x labels]; may be NULL). */

@@ -2,12 +2,13 @@
  *
  *   tern-bench MODEL [--warmup N] [--runs N] [--max-seconds S] [--threads N] [--isa NAME]
  *                    [--seq-len L[,L...]] [--batch N] [--mixed] [--text] [--text-file FILE] [--seed N]
- *                    [--profile] [--json] [--save-inputs FILE] [--quiet]
+ *                    [--profile] [--json] [--save-inputs FILE] [--quiet] [--depth K]
  *
  * Inputs: by default every text is exactly L tokens: [CLS] + ids drawn from the vocabulary with a fixed
  * seed + [SEP], run with tern_run_ids (no tokenizer in the timed loop). --text builds real sentences of
  * about L tokens instead and times tern_tokenize + tern_run_ids, reporting the tokenizer's share apart.
  * --batch N runs N texts per call (ragged, no padding); --mixed gives them lengths L/N, 2L/N, ..., L.
+ * --depth K runs only the first K layers of the schedule (adaptive depth, tern_session_options.depth).
  * --save-inputs writes the exact ids of every configuration as JSON, so a peer runtime can be fed the same.
  * Output: a human table, or one JSON document with --json (schema "tern-bench/1", docs/BENCHMARKS.md).
  * Exit status: 0 ok, 1 the model or a run failed (one line on stderr), 2 usage error. */
@@ -36,6 +37,7 @@ typedef struct bench_options {
   int runs_given;
   double max_seconds;
   long threads;
+  long depth;            /* 0: all layers */
   const char *isa;
   size_t seq_lens[MAX_SWEEP];
   size_t num_seq_lens;
@@ -79,7 +81,7 @@ static void usage(const char *problem) {
   fprintf(stderr,
           "usage: tern-bench MODEL [--warmup N] [--runs N] [--max-seconds S] [--threads N] [--isa NAME]\n"
           "                  [--seq-len L[,L...]] [--batch N] [--mixed] [--text] [--text-file FILE] [--seed N]\n"
-          "                  [--profile] [--json] [--save-inputs FILE] [--quiet]\n");
+          "                  [--profile] [--json] [--save-inputs FILE] [--quiet] [--depth K]\n");
   exit(2);
 }
 
@@ -164,6 +166,8 @@ static bench_options parse_arguments(int argc, char **argv) {
       options.threads = parse_long(arg, VALUE(), 0, 1024);
     } else if (!strcmp(arg, "--isa")) {
       options.isa = VALUE();
+    } else if (!strcmp(arg, "--depth")) {
+      options.depth = parse_long(arg, VALUE(), 1, 1000000);
     } else if (!strcmp(arg, "--seq-len")) {
       parse_seq_lens(VALUE(), &options);
     } else if (!strcmp(arg, "--batch")) {
@@ -706,8 +710,9 @@ static void print_json(const bench_report *report) {
           "  \"settings\": {\"mode\": \"%s\", \"warmup\": %ld, \"runs\": %ld, \"max_seconds\": ",
           options->text_mode ? "text" : "ids", options->warmup, options->runs);
   json_number(out, options->max_seconds > 0 ? options->max_seconds : NAN);
-  fprintf(out, ", \"batch\": %zu, \"mixed\": %s, \"seed\": %llu},\n", options->batch,
-          options->mixed ? "true" : "false", options->seed);
+  fprintf(out, ", \"batch\": %zu, \"mixed\": %s, \"seed\": %llu, \"depth\": %ld},\n", options->batch,
+          options->mixed ? "true" : "false", options->seed,
+          options->depth != 0 ? options->depth : (long)report->info.num_layers);
   fprintf(out, "  \"load\": {\"cold_ms\": ");
   json_number(out, report->cold_load_ms);
   fprintf(out, ", \"cold_page_cache_evicted\": %s, \"warm_ms\": ", report->cold_evicted ? "true" : "false");
@@ -851,6 +856,7 @@ int main(int argc, char **argv) {
   session_options.max_batch_tokens = (uint32_t)(longest * options.batch);
   session_options.num_threads = (uint32_t)options.threads;
   session_options.isa = options.isa;
+  session_options.depth = (uint32_t)options.depth;
   session_options.error_message = session_message;
   session_options.error_message_size = sizeof session_message;
   tern_session *session = NULL;

@@ -5,7 +5,9 @@
  *   tern-run classify MODEL [TEXT...]       {"text": ..., "label": ..., "logits": [...]}
  *   tern-run tokenize MODEL [TEXT...]       {"text": ..., "ids": [...]}
  * Without TEXT arguments the texts are read from stdin, one per line.
- * Options (anywhere after the command): --threads N, --isa NAME (scalar, ...).
+ * Options (anywhere after the command): --threads N, --isa NAME (scalar, ...), --depth K (run the first K
+ * layers only: adaptive depth), --long-text (embed / similarity: texts longer than the model's maximum are
+ * embedded by overlapping windows instead of truncated; tern_session_options.long_text_windows).
  * Errors: one line on stderr and exit status 1 (2 for usage errors). */
 #include <math.h>
 #include <stdio.h>
@@ -21,7 +23,8 @@ typedef struct text_list {
 } text_list;
 
 static void usage(void) {
-  fprintf(stderr, "usage: tern-run embed|similarity|classify|tokenize MODEL [--threads N] [--isa NAME] [TEXT...]\n");
+  fprintf(stderr, "usage: tern-run embed|similarity|classify|tokenize MODEL [--threads N] [--isa NAME] [--depth K]\n"
+                  "                [--long-text] [TEXT...]\n");
   exit(2);
 }
 
@@ -102,6 +105,13 @@ int main(int argc, char **argv) {
       session_options.num_threads = (uint32_t)threads;
     } else if (!strcmp(argv[i], "--isa") && i + 1 < argc) {
       session_options.isa = argv[++i];
+    } else if (!strcmp(argv[i], "--depth") && i + 1 < argc) {
+      char *end;
+      const long depth = strtol(argv[++i], &end, 10);
+      if (*end || depth < 1 || depth > 1000000) die("--depth", "expects a positive integer");
+      session_options.depth = (uint32_t)depth;
+    } else if (!strcmp(argv[i], "--long-text")) {
+      session_options.long_text_windows = 1;
     } else if (!strcmp(argv[i], "--")) {
       for (i++; i < argc; i++) append(&texts, argv[i], strlen(argv[i]));
     } else {

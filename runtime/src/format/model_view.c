@@ -289,7 +289,8 @@ static tern_status check_outlier_channels(view_builder *b, fb_table record, cons
   out->outlier_channels = NULL;
   out->num_outlier_channels = 0;
   if (channels.count == 0) return TERN_OK;
-  const tern_tensor *w = out->weight;
+  /* In a low-rank pair the outliers are inputs of the factor F, the product that reads x. */
+  const tern_tensor *w = out->input_factor != NULL ? out->input_factor : out->weight;
   if (w->dtype != TERN_DTYPE_I8 || w->layout != TERN_LAYOUT_PACKED_16X4)
     return fail(b, TERN_ERR_BAD_TENSOR, "%s.outlier_channels: %u channels on %s weight '%s' (int8 Packed16x4 only)",
                 role, channels.count, dtype_name(w->dtype), w->name);
@@ -310,6 +311,32 @@ static tern_status check_outlier_channels(view_builder *b, fb_table record, cons
   return TERN_OK;
 }
 
+/* The kernels read int8 weights Packed16x4 and float weights RowMajor, nothing else. */
+static tern_status check_linear_dtype(view_builder *b, const tern_tensor *w, const char *role) {
+  if ((w->dtype == TERN_DTYPE_I8) != (w->layout == TERN_LAYOUT_PACKED_16X4))
+    return fail(b, TERN_ERR_BAD_TENSOR, "%s: tensor '%s' is %s %s; linear weights are int8 Packed16x4 or float RowMajor",
+                role, w->name, dtype_name(w->dtype), w->layout == TERN_LAYOUT_PACKED_16X4 ? "Packed16x4" : "RowMajor");
+  return TERN_OK;
+}
+
+/* Linear.input_factor: F [rank, in_features] (in_features 0: any), a weight by the same dtype rules; the
+ * weight's shape is then checked against [out, rank] by the caller. -1: a plain linear. */
+static tern_status check_input_factor(view_builder *b, fb_table record, const char *role, uint32_t in_features,
+                                      tern_linear *out) {
+  char sub[160];
+  snprintf(sub, sizeof sub, "%s.input_factor", role);
+  TRY(tensor_ref(b, tern_fb_Linear_input_factor(record), sub, &out->input_factor));
+  out->rank = 0;
+  if (out->input_factor == NULL) return TERN_OK;
+  const tern_tensor *f = out->input_factor;
+  if (f == out->weight)
+    return fail(b, TERN_ERR_BAD_TENSOR, "%s: tensor '%s' is also the weight", sub, f->name);
+  TRY(expect_shape(b, f, sub, 2, 0, in_features));
+  TRY(check_linear_dtype(b, f, sub));
+  out->rank = f->shape[0];
+  return TERN_OK;
+}
+
 /* out_features == 0: any (then read from the weight). required == 0: an absent table or weight -1 is fine. */
 static tern_status check_linear(view_builder *b, fb_table record, const char *role, uint32_t out_features,
                                 uint32_t in_features, int required, tern_linear *out) {
@@ -320,12 +347,12 @@ static tern_status check_linear(view_builder *b, fb_table record, const char *ro
   TRY(tensor_ref(b, weight_index, sub, &out->weight));
   if (out->weight == NULL) return required ? fail(b, TERN_ERR_BAD_INDEX, "%s: missing", sub) : TERN_OK;
   const tern_tensor *w = out->weight;
-  TRY(expect_shape(b, w, sub, 2, out_features, in_features));
-  if ((w->dtype == TERN_DTYPE_I8) != (w->layout == TERN_LAYOUT_PACKED_16X4))
-    return fail(b, TERN_ERR_BAD_TENSOR, "%s: tensor '%s' is %s %s; linear weights are int8 Packed16x4 or float RowMajor",
-                sub, w->name, dtype_name(w->dtype), w->layout == TERN_LAYOUT_PACKED_16X4 ? "Packed16x4" : "RowMajor");
+  TRY(check_input_factor(b, record, role, in_features, out));
+  /* A low-rank pair's weight reads the factor's output: [out, rank]. */
+  TRY(expect_shape(b, w, sub, 2, out_features, out->input_factor != NULL ? out->rank : in_features));
+  TRY(check_linear_dtype(b, w, sub));
   out->out_features = w->shape[0];
-  out->in_features = w->shape[1];
+  out->in_features = out->input_factor != NULL ? out->input_factor->shape[1] : w->shape[1];
   snprintf(sub, sizeof sub, "%s.bias", role);
   TRY(tensor_ref(b, tern_fb_Linear_bias(record), sub, &out->bias));
   if (out->bias != NULL) {
@@ -489,38 +516,6 @@ static tern_status check_layers(view_builder *b) {
 
 /* ---- tokenizer ---- */
 
-static uint64_t hash_bytes(const char *p, uint32_t n) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (uint32_t i = 0; i < n; i++) h = (h ^ (uint8_t)p[i]) * 1099511628211ull;
-  return h;
-}
-
-/* Returns the index of an earlier equal piece, or -1. */
-static tern_status find_duplicate(view_builder *b, const tern_str *pieces, uint32_t count, int64_t *first,
-                                  int64_t *second) {
-  size_t slots = 16;
-  while (slots < (size_t)count * 2) slots *= 2;
-  uint32_t *table = tern_allocate_array(&b->model->allocator, slots, sizeof *table);
-  if (table == NULL) return fail(b, TERN_ERR_OUT_OF_MEMORY, "out of memory checking the vocabulary");
-  memset(table, 0xff, slots * sizeof *table);
-  *first = *second = -1;
-  for (uint32_t i = 0; i < count && *first < 0; i++) {
-    size_t slot = (size_t)hash_bytes(pieces[i].ptr, pieces[i].len) & (slots - 1);
-    while (table[slot] != UINT32_MAX) {
-      const tern_str *other = &pieces[table[slot]];
-      if (other->len == pieces[i].len && memcmp(other->ptr, pieces[i].ptr, other->len) == 0) {
-        *first = table[slot];
-        *second = i;
-        break;
-      }
-      slot = (slot + 1) & (slots - 1);
-    }
-    table[slot] = i;
-  }
-  tern_deallocate(&b->model->allocator, table);
-  return TERN_OK;
-}
-
 static tern_status check_special(view_builder *b, const char *name, int32_t id, uint32_t vocab, int32_t *out) {
   if (id != -1 && (id < 0 || (uint32_t)id >= vocab))
     return fail(b, TERN_ERR_BAD_INDEX, "tokenizer.%s %d out of range (vocabulary of %u)", name, id, vocab);
@@ -555,13 +550,8 @@ static tern_status check_tokenizer(view_builder *b) {
     strs[i].ptr = piece.ptr;
     strs[i].len = piece.len;
   }
-  if (spec->kind == TERN_TOKENIZER_WORDPIECE) {
-    int64_t first, second;
-    TRY(find_duplicate(b, strs, vocab, &first, &second));
-    if (first >= 0)
-      return fail(b, TERN_ERR_BAD_TOKENIZER, "tokenizer: pieces %lld and %lld are both '%.*s'", (long long)first,
-                  (long long)second, (int)strs[second].len, strs[second].ptr);
-  }
+  /* Duplicate pieces are rejected by the tokenizer, which hashes every piece anyway (tokenizer/piece_hash.c):
+   * a second table here cost a fifth of MiniLM's load. */
   fb_vector scores = tern_fb_Tokenizer_scores(record);
   fb_vector types = tern_fb_Tokenizer_piece_types(record);
   int sentencepiece = spec->kind == TERN_TOKENIZER_SENTENCEPIECE_UNIGRAM;

@@ -6,7 +6,7 @@
 uint32_t tern_model_tensor_count(const tern_model *model) { return model != NULL ? model->num_tensors : 0; }
 
 static int linear_uses(const tern_linear *linear, const tern_tensor *t) {
-  return linear->weight == t || linear->bias == t;
+  return linear->weight == t || linear->bias == t || linear->input_factor == t;
 }
 
 static int norm_uses(const tern_layer_norm *norm, const tern_tensor *t) {

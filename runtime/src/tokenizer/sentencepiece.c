@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "tokenizer/charsmap.h"
+#include "tokenizer/piece_hash.h"
 #include "tokenizer/sentencepiece_albert.h"
 #include "tokenizer/utf8.h"
 
@@ -16,34 +18,18 @@ enum { SP_NORMAL = 1, SP_UNKNOWN = 2, SP_CONTROL = 3, SP_USER_DEFINED = 4, SP_UN
 static const uint8_t SPACE_SYMBOL[3] = {0xE2, 0x96, 0x81}; /* U+2581, sentencepiece's kSpaceSymbol */
 #define SP_UNK_PENALTY 10.0f                                /* unigram kUnkPenalty */
 
-/* A byte trie over pieces: root children in a dense table, deeper edges in an open-addressing hash
- * keyed by (node << 8 | byte). */
-typedef struct sp_trie {
-  uint32_t root[256];       /* 0 = no child */
-  uint32_t *edge_keys;      /* UINT32_MAX = empty slot */
-  uint32_t *edge_children;
-  uint32_t edge_mask;
-  int32_t *node_value;      /* piece id ending at this node, or -1 */
-  uint32_t node_count;
-} sp_trie;
-
 struct tern_sp_model {
   const tern_allocator *allocator; /* the model's (outlives the tokenizer): every block below comes from it */
   uint32_t vocab_size;
   const float *scores;
-  uint8_t *types;           /* copy: validated 1..6 */
+  const uint8_t *types;     /* the spec's, validated 1..6 */
   int32_t unk_id;
   float min_score;          /* over NORMAL pieces: <unk> scores min_score - 10 */
-  sp_trie pieces;           /* NORMAL, USER_DEFINED, UNUSED: what unigram's Viterbi trie holds */
-  sp_trie user_defined;     /* the normalizer's prefix matcher (node_count 0 when there are none) */
+  tern_piece_hash pieces;       /* NORMAL, USER_DEFINED, UNUSED: what unigram's Viterbi trie holds */
+  tern_piece_hash user_defined; /* the normalizer's prefix matcher (indexed 0 when there are none) */
   int32_t byte_ids[256];
-  /* precompiled charsmap: Darts-clone double array + NUL-terminated replacement strings */
-  uint32_t *darts;
-  uint32_t darts_units;
-  const char *replacements;
-  uint32_t replacements_size;
+  tern_charsmap charsmap;
   size_t normalize_max_ratio; /* normalized bytes per input byte, worst case */
-  size_t max_key_bytes;       /* longest charsmap key */
   size_t lookahead_bytes;     /* input bytes the normalizer may look at for one step */
   size_t growth;              /* normalized bytes per raw input byte, worst case over the whole pipeline */
   int split_words;            /* no piece crosses a space symbol: Viterbi may run word by word */
@@ -66,228 +52,21 @@ static tern_status fail(char *err, size_t err_size, const char *fmt, ...) {
   return TERN_ERR_BAD_TOKENIZER;
 }
 
-/* ---- piece trie ---------------------------------------------------------------------------------- */
+/* Pieces are looked up whole (piece_hash.h): a walk from one text position hashes one more byte per
+ * step and probes where the candidate ends a character, which is where a trie walk would test a node. */
+static const tern_str no_prefix = {"", 0};
 
-static uint32_t hash_key(uint32_t key, uint32_t mask) { return (key * 0x9E3779B1u >> 7) & mask; }
-
-static uint32_t trie_child(const sp_trie *t, uint32_t node, uint8_t byte) {
-  if (node == 0) return t->root[byte];
-  uint32_t key = node << 8 | byte;
-  for (uint32_t slot = hash_key(key, t->edge_mask);; slot = (slot + 1) & t->edge_mask) {
-    uint32_t k = t->edge_keys[slot];
-    if (k == key) return t->edge_children[slot];
-    if (k == UINT32_MAX) return 0;
-  }
-}
-
-static void trie_free(const tern_allocator *allocator, sp_trie *t) {
-  tern_deallocate(allocator, t->edge_keys);
-  tern_deallocate(allocator, t->edge_children);
-  tern_deallocate(allocator, t->node_value);
-  memset(t, 0, sizeof *t);
-}
-
-/* Builds a trie over the pieces whose type bit is set in type_mask. total_bytes bounds the node count. */
-static tern_status trie_build(const tern_allocator *allocator, sp_trie *t, const tern_tokenizer_spec *spec, unsigned type_mask, size_t total_bytes,
-                              char *err, size_t err_size) {
-  memset(t, 0, sizeof *t);
-  if (total_bytes >= (1u << 23)) return fail(err, err_size, "sentencepiece: pieces too long in total (%zu bytes)", total_bytes);
-  uint32_t max_nodes = (uint32_t)total_bytes + 1;
-  uint32_t slots = 16;
-  while (slots < 2 * max_nodes) slots <<= 1;
-  t->edge_keys = tern_allocate_array(allocator, slots, sizeof(uint32_t));
-  t->edge_children = tern_allocate_array(allocator, slots, sizeof(uint32_t));
-  t->node_value = tern_allocate_array(allocator, max_nodes, sizeof(int32_t));
-  if (!t->edge_keys || !t->edge_children || !t->node_value) {
-    trie_free(allocator, t);
-    if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
-    return TERN_ERR_OUT_OF_MEMORY;
-  }
-  memset(t->edge_keys, 0xFF, sizeof(uint32_t) * slots);
-  t->edge_mask = slots - 1;
-  t->node_value[0] = -1;
-  t->node_count = 1;
-  for (uint32_t id = 0; id < spec->vocab_size; id++) {
-    if (!(type_mask & (1u << spec->piece_types[id]))) continue;
-    const uint8_t *piece = (const uint8_t *)spec->pieces[id].ptr;
-    uint32_t node = 0;
-    for (uint32_t i = 0; i < spec->pieces[id].len; i++) {
-      uint32_t child = trie_child(t, node, piece[i]);
-      if (!child) {
-        child = t->node_count++;
-        t->node_value[child] = -1;
-        if (node == 0) {
-          t->root[piece[i]] = child;
-        } else {
-          uint32_t key = node << 8 | piece[i];
-          uint32_t slot = hash_key(key, t->edge_mask);
-          while (t->edge_keys[slot] != UINT32_MAX) slot = (slot + 1) & t->edge_mask;
-          t->edge_keys[slot] = key;
-          t->edge_children[slot] = child;
-        }
-      }
-      node = child;
-    }
-    if (t->node_value[node] >= 0) {
-      tern_status s = fail(err, err_size, "sentencepiece: piece %u \"%.*s\" duplicates piece %d", id,
-                           (int)spec->pieces[id].len, spec->pieces[id].ptr, t->node_value[node]);
-      trie_free(allocator, t);
-      return s;
-    }
-    t->node_value[node] = (int32_t)id;
-  }
-  return TERN_OK;
-}
-
-/* ---- precompiled charsmap ------------------------------------------------------------------------ */
-/* Darts-clone unit layout (darts.h, DoubleArrayUnit). A value unit has bit 31 set, so its label never
- * equals a byte and traversal cannot enter it. */
-static uint32_t darts_has_leaf(uint32_t unit) { return (unit >> 8) & 1; }
-static uint32_t darts_value(uint32_t unit) { return unit & 0x7FFFFFFFu; }
-static uint32_t darts_label(uint32_t unit) { return unit & (0x80000000u | 0xFFu); }
-static uint32_t darts_offset(uint32_t unit) { return (unit >> 10) << ((unit & (1u << 9)) >> 6); }
-
-static size_t escaped_length(const char *s, size_t len) {
-  size_t n = len;
-  for (size_t i = 0; i < len; i++) n += s[i] == ' ' ? 2 : 0;
-  return n;
-}
-
-/* Checks every node reachable from the root: each child and leaf index inside the array, each value
- * inside the replacement blob, no cycle. Darts-clone shares subtrees (it builds from a DAWG), so a node
- * may be reached by keys of several lengths: a breadth-first pass finds each node's shortest key (for
- * the largest growth: escaped replacement bytes per key byte), a depth-first pass its longest (the
- * normalizer's look-ahead) and rejects cycles, which would make a lookup's length unbounded. */
-static uint32_t charsmap_child(const tern_sp_model *m, uint32_t pos, uint32_t c) {
-  uint32_t child = (pos ^ darts_offset(m->darts[pos])) ^ c;
-  return child < m->darts_units && darts_label(m->darts[child]) == c ? child : UINT32_MAX;
-}
-
-static tern_status charsmap_validate(tern_sp_model *m, char *err, size_t err_size) {
-  uint32_t n = m->darts_units;
-  uint8_t *state = tern_allocate_zeroed(m->allocator, n, 1);
-  uint32_t *depth = tern_allocate_array(m->allocator, n, sizeof(uint32_t));
-  uint32_t *queue = tern_allocate_array(m->allocator, 2 * (size_t)n, sizeof(uint32_t));
-  if (!state || !depth || !queue) {
-    tern_deallocate(m->allocator, state);
-    tern_deallocate(m->allocator, depth);
-    tern_deallocate(m->allocator, queue);
-    if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
-    return TERN_ERR_OUT_OF_MEMORY;
-  }
-  tern_status status = TERN_OK;
-  size_t head = 0, tail = 0, max_ratio = 3;
-  queue[tail++] = 0;
-  state[0] = 1;
-  depth[0] = 0;
-  while (head < tail && status == TERN_OK) {
-    uint32_t pos = queue[head++];
-    for (uint32_t c = 1; c < 256; c++) {
-      uint32_t child = charsmap_child(m, pos, c);
-      if (child == UINT32_MAX || state[child]) continue;
-      state[child] = 1;
-      depth[child] = depth[pos] + 1;
-      queue[tail++] = child;
-      uint32_t unit = m->darts[child];
-      if (!darts_has_leaf(unit)) continue;
-      uint32_t leaf = child ^ darts_offset(unit);
-      if (leaf >= n) {
-        status = fail(err, err_size, "sentencepiece: charsmap leaf index %u out of range (%u units)", leaf, n);
-        break;
-      }
-      uint32_t value = darts_value(m->darts[leaf]);
-      if (value >= m->replacements_size) {
-        status = fail(err, err_size, "sentencepiece: charsmap value %u outside the %u-byte replacement blob",
-                      value, m->replacements_size);
-        break;
-      }
-      const char *s = m->replacements + value;
-      size_t ratio = (escaped_length(s, strlen(s)) + depth[child] - 1) / depth[child];
-      if (ratio > max_ratio) max_ratio = ratio;
-    }
-  }
-  /* Depth-first: state 1 = unvisited, 2 = on the stack, 3 = done; depth = longest path below the node.
-   * A frame is (node, next label) in queue[2k], queue[2k+1]. */
-  size_t top = 0;
-  if (status == TERN_OK) {
-    queue[0] = 0, queue[1] = 1, top = 1;
-    state[0] = 2;
-    depth[0] = 0;
-  }
-  while (top && status == TERN_OK) {
-    uint32_t *frame = &queue[2 * (top - 1)];
-    uint32_t pos = frame[0];
-    if (frame[1] == 256) {
-      state[pos] = 3;
-      top--;
-      if (top && depth[pos] + 1 > depth[queue[2 * (top - 1)]]) depth[queue[2 * (top - 1)]] = depth[pos] + 1;
-      continue;
-    }
-    uint32_t child = charsmap_child(m, pos, frame[1]++);
-    if (child == UINT32_MAX) continue;
-    if (state[child] == 2) {
-      status = fail(err, err_size, "sentencepiece: charsmap trie has a cycle through unit %u", child);
-    } else if (state[child] == 3) {
-      if (depth[child] + 1 > depth[pos]) depth[pos] = depth[child] + 1;
-    } else {
-      state[child] = 2;
-      depth[child] = 0;
-      queue[2 * top] = child, queue[2 * top + 1] = 1, top++;
-    }
-  }
-  m->max_key_bytes = status == TERN_OK ? depth[0] : 0;
-  tern_deallocate(m->allocator, state);
-  tern_deallocate(m->allocator, depth);
-  tern_deallocate(m->allocator, queue);
-  m->normalize_max_ratio = max_ratio;
+static tern_status index_pieces(const tern_allocator *allocator, const tern_tokenizer_spec *spec, uint32_t type_mask,
+                                tern_piece_hash *out, char *err, size_t err_size) {
+  uint32_t duplicate = 0, duplicate_of = 0;
+  const uint32_t scored = type_mask & ~(1u << SP_UNUSED); /* the walk need not go on towards unused pieces */
+  tern_status status = tern_piece_hash_build(allocator, spec->pieces, spec->vocab_size, spec->piece_types, type_mask,
+                                             scored, out, &duplicate, &duplicate_of);
+  if (status == TERN_ERR_BAD_TOKENIZER)
+    return fail(err, err_size, "sentencepiece: piece %u \"%.*s\" duplicates piece %u", duplicate,
+                (int)spec->pieces[duplicate].len, spec->pieces[duplicate].ptr, duplicate_of);
+  if (status != TERN_OK && err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
   return status;
-}
-
-static tern_status charsmap_load(tern_sp_model *m, const uint8_t *blob, uint32_t size, char *err, size_t err_size) {
-  m->normalize_max_ratio = 3; /* ' ' -> U+2581, one invalid byte -> U+FFFD */
-  if (size == 0) return TERN_OK;
-  if (size <= 4) return fail(err, err_size, "sentencepiece: charsmap of %u bytes is too short", size);
-  uint32_t trie_size = (uint32_t)blob[0] | (uint32_t)blob[1] << 8 | (uint32_t)blob[2] << 16 | (uint32_t)blob[3] << 24;
-  if (trie_size >= size - 4 || trie_size < 4)
-    return fail(err, err_size, "sentencepiece: charsmap trie size %u does not fit the %u-byte blob", trie_size, size);
-  m->darts_units = trie_size / 4;
-  m->darts = tern_allocate_array(m->allocator, m->darts_units, sizeof(uint32_t));
-  if (!m->darts) {
-    if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
-    return TERN_ERR_OUT_OF_MEMORY;
-  }
-  for (uint32_t i = 0; i < m->darts_units; i++) {
-    const uint8_t *u = blob + 4 + 4 * (size_t)i;
-    m->darts[i] = (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
-  }
-  m->replacements = (const char *)blob + 4 + trie_size;
-  m->replacements_size = size - 4 - trie_size;
-  if (m->replacements[m->replacements_size - 1] != '\0')
-    return fail(err, err_size, "sentencepiece: charsmap replacement blob is not NUL-terminated");
-  return charsmap_validate(m, err, err_size);
-}
-
-/* Longest charsmap rule that is a prefix of text (Darts commonPrefixSearch). Returns the key length, 0
- * for none; *value receives the replacement offset. Every index is bounds-checked. */
-static size_t charsmap_longest(const tern_sp_model *m, const uint8_t *text, size_t len, uint32_t *value) {
-  if (!m->darts) return 0;
-  uint32_t n = m->darts_units, pos = darts_offset(m->darts[0]);
-  size_t longest = 0;
-  for (size_t i = 0; i < len; i++) {
-    pos ^= text[i];
-    if (pos >= n) break;
-    uint32_t unit = m->darts[pos];
-    if (darts_label(unit) != text[i]) break;
-    pos ^= darts_offset(unit);
-    if (darts_has_leaf(unit)) {
-      if (pos >= n) break;
-      uint32_t v = darts_value(m->darts[pos]);
-      if (v >= m->replacements_size) break;
-      longest = i + 1;
-      *value = v;
-    }
-  }
-  return longest;
 }
 
 /* ---- create / free ------------------------------------------------------------------------------- */
@@ -295,10 +74,9 @@ static size_t charsmap_longest(const tern_sp_model *m, const uint8_t *text, size
 void tern_sp_free(tern_sp_model *model) {
   if (!model) return;
   const tern_allocator *allocator = model->allocator;
-  trie_free(allocator, &model->pieces);
-  trie_free(allocator, &model->user_defined);
-  tern_deallocate(allocator, model->darts);
-  tern_deallocate(allocator, model->types);
+  tern_piece_hash_free(allocator, &model->pieces);
+  tern_piece_hash_free(allocator, &model->user_defined);
+  tern_charsmap_free(allocator, &model->charsmap);
   tern_deallocate(allocator, model);
 }
 
@@ -348,17 +126,11 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
   m->scores = spec->scores;
   m->unk_id = -1;
   m->min_score = FLT_MAX;
-  m->types = tern_allocate_array(allocator, spec->vocab_size, 1);
+  m->types = spec->piece_types;
   tern_status status = TERN_OK;
-  if (!m->types) {
-    tern_sp_free(m);
-    if (err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
-    return TERN_ERR_OUT_OF_MEMORY;
-  }
-  size_t trie_bytes = 0, user_bytes = 0, longest_user_defined = 0;
+  size_t piece_bytes = 0, user_bytes = 0, longest_user_defined = 0;
   for (uint32_t id = 0; id < spec->vocab_size && status == TERN_OK; id++) {
     uint8_t type = spec->piece_types[id];
-    m->types[id] = type;
     if (type < SP_NORMAL || type > SP_BYTE) {
       status = fail(err, err_size, "sentencepiece: piece %u has type %u (expected 1..6)", id, type);
     } else if (!spec->pieces[id].ptr || spec->pieces[id].len == 0) {
@@ -371,17 +143,17 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
       if (s != s) status = fail(err, err_size, "sentencepiece: piece %u has a NaN score", id);
       if (s < m->min_score) m->min_score = s;
     }
-    if (type == SP_NORMAL || type == SP_USER_DEFINED || type == SP_UNUSED) trie_bytes += spec->pieces[id].len;
+    if (type == SP_NORMAL || type == SP_USER_DEFINED || type == SP_UNUSED) piece_bytes += spec->pieces[id].len;
     if (type == SP_USER_DEFINED) user_bytes += spec->pieces[id].len;
     if (type == SP_USER_DEFINED && spec->pieces[id].len > longest_user_defined) longest_user_defined = spec->pieces[id].len;
   }
   if (status == TERN_OK && m->unk_id < 0) status = fail(err, err_size, "sentencepiece: no <unk> piece (type 2)");
-  if (status == TERN_OK && trie_bytes == 0) status = fail(err, err_size, "sentencepiece: no normal pieces");
+  if (status == TERN_OK && piece_bytes == 0) status = fail(err, err_size, "sentencepiece: no normal pieces");
   if (status == TERN_OK)
-    status = trie_build(allocator, &m->pieces, spec, 1u << SP_NORMAL | 1u << SP_USER_DEFINED | 1u << SP_UNUSED, trie_bytes, err,
-                        err_size);
+    status = index_pieces(allocator, spec, 1u << SP_NORMAL | 1u << SP_USER_DEFINED | 1u << SP_UNUSED, &m->pieces, err,
+                          err_size);
   if (status == TERN_OK && user_bytes)
-    status = trie_build(allocator, &m->user_defined, spec, 1u << SP_USER_DEFINED, user_bytes, err, err_size);
+    status = index_pieces(allocator, spec, 1u << SP_USER_DEFINED, &m->user_defined, err, err_size);
   if (status == TERN_OK) {
     /* PieceToId("<0xXX>"): reserved (non-normal) pieces first, then the normal trie, else <unk>. */
     for (int b = 0; b < 256; b++) m->byte_ids[b] = -1;
@@ -395,7 +167,8 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
     }
     for (int b = 0; b < 256; b++)
       if (m->byte_ids[b] < 0) m->byte_ids[b] = m->unk_id;
-    status = charsmap_load(m, spec->precompiled_charsmap, spec->precompiled_charsmap_size, err, err_size);
+    status = tern_charsmap_load(allocator, spec->precompiled_charsmap, spec->precompiled_charsmap_size, &m->charsmap,
+                                err, err_size);
   }
   if (status != TERN_OK) {
     tern_sp_free(m);
@@ -417,7 +190,10 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
       m->special_ids[m->special_count++] = id;
     }
   }
-  m->lookahead_bytes = m->max_key_bytes > longest_user_defined ? m->max_key_bytes : longest_user_defined;
+  /* ' ' -> U+2581 and one invalid byte -> U+FFFD grow 3x whatever the charsmap says. */
+  m->normalize_max_ratio = m->charsmap.max_ratio > 3 ? m->charsmap.max_ratio : 3;
+  const size_t max_key_bytes = m->charsmap.max_key_bytes;
+  m->lookahead_bytes = max_key_bytes > longest_user_defined ? max_key_bytes : longest_user_defined;
   if (m->lookahead_bytes < 4) m->lookahead_bytes = 4;
   /* An invalid byte becomes U+FFFD (3 bytes) before the normalizer; the ALBERT steps are composed per
    * character from their tables; the normalizer's growth is per byte of its input (keys span characters). */
@@ -487,13 +263,15 @@ static size_t one_char_len(uint8_t lead) {
 /* Normalizer::NormalizePrefix: what the next input characters become and how many bytes they use. */
 static size_t normalize_prefix(const tern_sp_model *m, const uint8_t *in, size_t len, const uint8_t **repl,
                                size_t *repl_len) {
-  if (m->user_defined.node_count) {
-    uint32_t node = 0;
+  if (m->user_defined.indexed) {
+    const size_t limit = len < m->user_defined.max_piece_bytes ? len : m->user_defined.max_piece_bytes;
+    uint32_t hash = TERN_PIECE_HASH_START;
+    unsigned pending = 0;
     size_t longest = 0;
-    for (size_t i = 0; i < len; i++) {
-      node = trie_child(&m->user_defined, node, in[i]);
-      if (!node) break;
-      if (m->user_defined.node_value[node] >= 0) longest = i + 1;
+    for (size_t i = 0; i < limit && tern_utf8_extend(&pending, in[i]); i++) {
+      hash = tern_piece_hash_byte(hash, in[i]);
+      if (!tern_piece_hash_may_continue(&m->user_defined, hash)) break;
+      if (!pending && tern_piece_hash_find(&m->user_defined, hash, &no_prefix, in, i + 1) >= 0) longest = i + 1;
     }
     if (longest) {
       *repl = in;
@@ -502,10 +280,10 @@ static size_t normalize_prefix(const tern_sp_model *m, const uint8_t *in, size_t
     }
   }
   uint32_t value = 0;
-  size_t key_len = charsmap_longest(m, in, len, &value);
+  size_t key_len = tern_charsmap_longest(&m->charsmap, in, len, &value);
   if (key_len) {
-    *repl = (const uint8_t *)m->replacements + value;
-    *repl_len = strlen(m->replacements + value);
+    *repl = (const uint8_t *)m->charsmap.replacements + value;
+    *repl_len = strlen(m->charsmap.replacements + value);
     return key_len;
   }
   size_t pos = 0;
@@ -542,23 +320,28 @@ static void viterbi(const tern_sp_model *m, const uint8_t *text, size_t size, fl
   }
   nodes[0].score = start_score; /* the best score of the words before (float sums are not associative) */
   const float unk_score = m->min_score - SP_UNK_PENALTY;
-  const sp_trie *t = &m->pieces;
+  /* A local copy: the node stores below cannot alias it, so its fields stay in registers. */
+  const tern_piece_hash table = m->pieces, *t = &table;
+  const uint8_t *types = m->types;
+  const float *scores = m->scores;
   size_t starts_at = 0;
   while (starts_at < size) {
     const float best_till_here = nodes[starts_at].score;
     int has_single_node = 0;
     size_t mblen = one_char_len(text[starts_at]);
     if (mblen > size - starts_at) mblen = size - starts_at;
-    uint32_t node = 0;
-    for (size_t key_pos = starts_at; key_pos < size;) {
-      node = trie_child(t, node, text[key_pos]);
-      key_pos++;
-      if (!node) break;
-      int32_t id = t->node_value[node];
-      if (id < 0 || m->types[id] == SP_UNUSED) continue;
+    const size_t limit = size - starts_at < t->max_piece_bytes ? size - starts_at : t->max_piece_bytes;
+    uint32_t hash = TERN_PIECE_HASH_START;
+    unsigned pending = 0;
+    for (size_t length = 1; length <= limit && tern_utf8_extend(&pending, text[starts_at + length - 1]); length++) {
+      hash = tern_piece_hash_byte(hash, text[starts_at + length - 1]);
+      if (!tern_piece_hash_may_continue(t, hash)) break;
+      if (pending) continue;
+      int32_t id = tern_piece_hash_find(t, hash, &no_prefix, text + starts_at, length);
+      if (id < 0 || types[id] == SP_UNUSED) continue;
+      const size_t key_pos = starts_at + length;
       sp_node *target = &nodes[key_pos];
-      size_t length = key_pos - starts_at;
-      float score = m->types[id] == SP_USER_DEFINED ? user_defined_score(length) : m->scores[id];
+      float score = types[id] == SP_USER_DEFINED ? user_defined_score(length) : scores[id];
       float candidate = score + best_till_here;
       if (target->starts_at == -1 || candidate > target->score) {
         target->score = candidate;

@@ -24,7 +24,9 @@
  *  5. SentencePieceProcessor output: runs of <unk> merge into one id; with byte_fallback each <unk>
  *     character becomes its UTF-8 bytes as <0xXX> pieces.
  *
- * Memory: tern_sp_create allocates (tries, charsmap copy); tern_sp_encode never does. It streams: the
+ * Memory: tern_sp_create allocates (piece hash tables and prefix filters; a charsmap copy only when the blob
+ * is misaligned or the host big-endian) and reads the spec's arrays in place, so they must outlive the
+ * model; tern_sp_encode never allocates. It streams: the
  * pre-steps feed a small input window (the longest charsmap key or user-defined symbol, twice), the
  * normalizer appends to the pending words, and the Viterbi runs on each completed stretch of words,
  * starting from the float score the stretches before reached and merging <unk> runs across them, which

@@ -36,8 +36,11 @@ typedef struct tern_albert_stream {
 } tern_albert_stream;
 
 /* Largest number of output bytes (UTF-8 of the stream) per input byte over every input, computed from
- * the tables by composing the steps per character (not by multiplying each step's worst case). */
+ * the tables by composing the steps per character (not by multiplying each step's worst case). The
+ * exhaustive walk over every code point is what the constant tern_albert_max_growth returns was taken
+ * from (tests check they agree); only remove_space does not matter. */
 size_t tern_albert_max_growth(const tern_albert_options *options);
+size_t tern_albert_max_growth_exhaustive(const tern_albert_options *options);
 
 void tern_albert_stream_init(tern_albert_stream *stream, const tern_albert_options *options, const uint8_t *text,
                              size_t text_len);

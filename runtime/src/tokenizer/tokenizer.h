@@ -19,7 +19,8 @@
 
 typedef struct tern_tokenizer tern_tokenizer;
 
-/* Builds lookup structures (hash tables, tries) from the spec. err receives a message on failure. */
+/* Builds lookup structures (hash tables) from the spec, reading its pieces, scores, types and charsmap in
+ * place: those arrays must outlive the tokenizer (the model's do). err receives a message on failure. */
 tern_status tern_tokenizer_create(const tern_tokenizer_spec *spec, tern_tokenizer **out, char *err, size_t err_size);
 void tern_tokenizer_free(tern_tokenizer *tokenizer);
 

@@ -83,6 +83,23 @@ static inline size_t tern_utf8_encode(uint32_t cp, uint8_t out[4]) {
   return 4;
 }
 
+/* Feeds one more byte of a candidate string: 0 once the bytes so far cannot begin any valid UTF-8 string
+ * (so no valid piece has them as a prefix), else 1 with *pending = continuation bytes its last character
+ * still needs (0: the candidate ends at a character boundary, the only place a valid piece can end).
+ * Structural only (overlongs and surrogates pass): a necessary condition, which is all a lookup needs. */
+static inline int tern_utf8_extend(unsigned *pending, uint8_t byte) {
+  if ((byte & 0xC0) == 0x80) {
+    if (*pending == 0) return 0;
+    (*pending)--;
+    return 1;
+  }
+  if (*pending != 0) return 0;
+  if (byte < 0x80) return 1;
+  if (byte < 0xC2 || byte > 0xF4) return 0;
+  *pending = byte >= 0xF0 ? 3u : byte >= 0xE0 ? 2u : 1u;
+  return 1;
+}
+
 /* Number of code points text decodes to (with U+FFFD substitution). */
 size_t tern_utf8_count(const char *text, size_t len);
 

@@ -6,29 +6,25 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "tokenizer/piece_hash.h"
 #include "tokenizer/unicode_tables.h"
 #include "tokenizer/utf8.h"
 
-#define NO_NODE UINT32_MAX
 #define MAX_SPECIALS 5
-
-/* Vocabulary trie in breadth-first order: a node's children are contiguous in the edge arrays, sorted
- * by byte, so a lookup is a short scan (or a binary search on wide nodes). */
-typedef struct trie_node {
-  uint32_t first_edge;
-  uint32_t edge_count;
-  int32_t token_id;  /* -1: no piece ends here */
-} trie_node;
 
 /* What an ASCII byte becomes after normalization, precomputed so plain text skips the tables. */
 enum { ASCII_WORD = 0, ASCII_DROP = 1, ASCII_SPLIT = 2, ASCII_PUNCT = 3 };
 
+/* The vocabulary is a hash table of whole pieces over the model's strings (piece_hash.h): building it is
+ * one hash and one probe per piece, where a trie needed a sort and a node per byte. Greedy longest-match
+ * hashes each prefix of the rest of the word once (bounded by the longest piece) and probes from the
+ * longest down, so it usually stops at the first probe. */
 struct tern_wordpiece {
   const tern_allocator *allocator;   /* the model's; outlives the tokenizer */
-  trie_node *nodes;
-  uint8_t *edge_bytes;
-  uint32_t *edge_targets;
-  uint32_t root, continuation_root;  /* continuation_root: after the "##" prefix, NO_NODE if absent */
+  tern_piece_hash vocab;
+  tern_str continuation_prefix;      /* "##": the model's bytes */
+  uint32_t continuation_hash;        /* the hash state after continuation_prefix */
+  uint32_t max_first_bytes, max_continuation_bytes; /* longest piece, without the prefix for the second */
   int32_t unk_id;
   uint32_t max_chars_per_word;
   int lowercase, strip_accents, tokenize_chinese_chars, clean_text;
@@ -38,84 +34,6 @@ struct tern_wordpiece {
   tern_str specials[MAX_SPECIALS];
   int32_t special_ids[MAX_SPECIALS];
 };
-
-typedef struct piece_ref {
-  const uint8_t *bytes;
-  uint32_t length;
-  int32_t id;
-} piece_ref;
-
-static int compare_pieces(const void *a, const void *b) {
-  const piece_ref *x = a, *y = b;
-  uint32_t n = x->length < y->length ? x->length : y->length;
-  int c = memcmp(x->bytes, y->bytes, n);
-  if (c) return c;
-  if (x->length != y->length) return x->length < y->length ? -1 : 1;
-  return x->id < y->id ? -1 : (x->id > y->id);
-}
-
-static uint32_t trie_child(const tern_wordpiece *wp, uint32_t node, uint8_t byte) {
-  const trie_node *n = &wp->nodes[node];
-  const uint8_t *labels = wp->edge_bytes + n->first_edge;
-  uint32_t lo = 0, hi = n->edge_count;
-  while (hi - lo > 8) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (labels[mid] <= byte) lo = mid;
-    else hi = mid;
-  }
-  for (uint32_t i = lo; i < hi; i++) {
-    if (labels[i] == byte) return wp->edge_targets[n->first_edge + i];
-    if (labels[i] > byte) break;
-  }
-  return NO_NODE;
-}
-
-/* Builds the trie from pieces sorted by bytes: a queue of (range of pieces sharing a prefix of length
- * depth, node) processed breadth first, so no recursion however long a piece is. */
-static tern_status build_trie(tern_wordpiece *wp, piece_ref *pieces, uint32_t count, char *err, size_t err_size) {
-  size_t total_bytes = 0;
-  for (uint32_t i = 0; i < count; i++) total_bytes += pieces[i].length;
-  if (total_bytes >= UINT32_MAX - 2) {
-    snprintf(err, err_size, "wordpiece: vocabulary too large (%zu bytes)", total_bytes);
-    return TERN_ERR_BAD_TOKENIZER;
-  }
-  size_t max_nodes = total_bytes + 1;
-  typedef struct range { uint32_t lo, hi, depth; } range;
-  range *queue = tern_allocate_array(wp->allocator, max_nodes, sizeof *queue);
-  wp->nodes = tern_allocate_array(wp->allocator, max_nodes, sizeof *wp->nodes);
-  wp->edge_bytes = tern_allocate_array(wp->allocator, max_nodes, 1);
-  wp->edge_targets = tern_allocate_array(wp->allocator, max_nodes, sizeof *wp->edge_targets);
-  if (!queue || !wp->nodes || !wp->edge_bytes || !wp->edge_targets) {
-    tern_deallocate(wp->allocator, queue);
-    snprintf(err, err_size, "wordpiece: out of memory building the vocabulary trie");
-    return TERN_ERR_OUT_OF_MEMORY;
-  }
-  uint32_t node_count = 1, edge_count = 0;
-  queue[0] = (range){0, count, 0};
-  for (uint32_t node = 0; node < node_count; node++) {
-    range r = queue[node];
-    trie_node *n = &wp->nodes[node];
-    n->token_id = -1;
-    /* Pieces that end exactly here come first in sorted order; the last duplicate wins (as a map would). */
-    while (r.lo < r.hi && pieces[r.lo].length == r.depth) n->token_id = pieces[r.lo++].id;
-    n->first_edge = edge_count;
-    n->edge_count = 0;
-    while (r.lo < r.hi) {
-      uint8_t byte = pieces[r.lo].bytes[r.depth];
-      uint32_t end = r.lo + 1;
-      while (end < r.hi && pieces[end].bytes[r.depth] == byte) end++;
-      wp->edge_bytes[edge_count] = byte;
-      wp->edge_targets[edge_count] = node_count;
-      edge_count++;
-      n->edge_count++;
-      queue[node_count++] = (range){r.lo, end, r.depth + 1};
-      r.lo = end;
-    }
-  }
-  tern_deallocate(wp->allocator, queue);
-  wp->root = 0;
-  return TERN_OK;
-}
 
 static void fill_ascii_tables(tern_wordpiece *wp) {
   for (uint32_t c = 0; c < 128; c++) {
@@ -152,36 +70,38 @@ tern_status tern_wordpiece_create(const tern_tokenizer_spec *spec, tern_wordpiec
     snprintf(err, err_size, "wordpiece: continuing_subword_prefix has a length but no bytes");
     return TERN_ERR_BAD_TOKENIZER;
   }
-  const tern_allocator *allocator = spec->allocator != NULL ? spec->allocator : &tern_libc_allocator;
-  tern_wordpiece *wp = tern_allocate_zeroed(allocator, 1, sizeof *wp);
-  piece_ref *pieces = tern_allocate_array(allocator, spec->vocab_size, sizeof *pieces);
-  if (wp) wp->allocator = allocator;
-  if (!wp || !pieces) {
-    tern_deallocate(allocator, wp);
-    tern_deallocate(allocator, pieces);
-    snprintf(err, err_size, "wordpiece: out of memory");
-    return TERN_ERR_OUT_OF_MEMORY;
-  }
   for (uint32_t i = 0; i < spec->vocab_size; i++) {
     if (!spec->pieces[i].ptr && spec->pieces[i].len) {
-      tern_deallocate(allocator, pieces);
-      tern_wordpiece_free(wp);
       snprintf(err, err_size, "wordpiece: piece %u has a length but no bytes", i);
       return TERN_ERR_BAD_TOKENIZER;
     }
-    pieces[i] = (piece_ref){(const uint8_t *)spec->pieces[i].ptr, spec->pieces[i].len, (int32_t)i};
   }
-  qsort(pieces, spec->vocab_size, sizeof *pieces, compare_pieces);
-  tern_status status = build_trie(wp, pieces, spec->vocab_size, err, err_size);
-  tern_deallocate(allocator, pieces);
+  const tern_allocator *allocator = spec->allocator != NULL ? spec->allocator : &tern_libc_allocator;
+  tern_wordpiece *wp = tern_allocate_zeroed(allocator, 1, sizeof *wp);
+  if (!wp) {
+    snprintf(err, err_size, "wordpiece: out of memory");
+    return TERN_ERR_OUT_OF_MEMORY;
+  }
+  uint32_t duplicate = 0, duplicate_of = 0;
+  tern_status status =
+      tern_piece_hash_build(allocator, spec->pieces, spec->vocab_size, NULL, 0, 0, &wp->vocab, &duplicate, &duplicate_of);
   if (status != TERN_OK) {
-    tern_wordpiece_free(wp);
+    tern_deallocate(allocator, wp);
+    if (status == TERN_ERR_BAD_TOKENIZER)
+      snprintf(err, err_size, "wordpiece: pieces %u and %u are both '%.*s'", duplicate_of, duplicate,
+               (int)spec->pieces[duplicate].len, spec->pieces[duplicate].ptr ? spec->pieces[duplicate].ptr : "");
+    else
+      snprintf(err, err_size, "wordpiece: out of memory");
     return status;
   }
-  wp->continuation_root = wp->root;
-  for (uint32_t i = 0; i < spec->continuing_subword_prefix.len && wp->continuation_root != NO_NODE; i++)
-    wp->continuation_root =
-        trie_child(wp, wp->continuation_root, (uint8_t)spec->continuing_subword_prefix.ptr[i]);
+  wp->allocator = allocator;
+  wp->continuation_prefix = spec->continuing_subword_prefix;
+  wp->continuation_hash = tern_piece_hash_bytes(TERN_PIECE_HASH_START, (const uint8_t *)wp->continuation_prefix.ptr,
+                                                wp->continuation_prefix.len);
+  wp->max_first_bytes = wp->vocab.max_piece_bytes;
+  wp->max_continuation_bytes = wp->vocab.max_piece_bytes > wp->continuation_prefix.len
+                                   ? wp->vocab.max_piece_bytes - wp->continuation_prefix.len
+                                   : 0;
   wp->unk_id = spec->unk_id;
   wp->max_chars_per_word = spec->max_input_chars_per_word;
   wp->lowercase = spec->lowercase != 0;
@@ -194,9 +114,9 @@ tern_status tern_wordpiece_create(const tern_tokenizer_spec *spec, tern_wordpiec
   for (int i = 0; i < MAX_SPECIALS; i++) {
     int32_t id = special_ids[i];
     if (id < 0 || (uint32_t)id >= spec->vocab_size || spec->pieces[id].len == 0) continue;
-    int duplicate = 0;
-    for (uint32_t j = 0; j < wp->special_count; j++) duplicate |= wp->special_ids[j] == id;
-    if (duplicate) continue;
+    int seen = 0;
+    for (uint32_t j = 0; j < wp->special_count; j++) seen |= wp->special_ids[j] == id;
+    if (seen) continue;
     wp->specials[wp->special_count] = spec->pieces[id];
     wp->special_ids[wp->special_count++] = id;
   }
@@ -207,24 +127,42 @@ tern_status tern_wordpiece_create(const tern_tokenizer_spec *spec, tern_wordpiec
 void tern_wordpiece_free(tern_wordpiece *wp) {
   if (!wp) return;
   const tern_allocator *allocator = wp->allocator;
-  tern_deallocate(allocator, wp->nodes);
-  tern_deallocate(allocator, wp->edge_bytes);
-  tern_deallocate(allocator, wp->edge_targets);
+  tern_piece_hash_free(allocator, &wp->vocab);
   tern_deallocate(allocator, wp);
 }
 
-/* The word buffer holds at most max_chars_per_word + 1 characters: one more tells "too long" (-> [UNK])
- * and the rest of such a word is only counted. */
+/* Scratch: the word buffer, at most max_chars_per_word + 1 characters (one more tells "too long" ->
+ * [UNK]; the rest of such a word is only counted), then one hash per byte of the longest candidate piece
+ * (no longer than the word nor the longest piece). SIZE_MAX when it does not fit in size_t. */
+static size_t word_capacity(const tern_wordpiece *wp) {
+  const size_t chars = (size_t)wp->max_chars_per_word + 1;
+  return chars > (SIZE_MAX - 16) / 4 ? SIZE_MAX : chars * 4 + 16;
+}
+
+static size_t hash_count(const tern_wordpiece *wp) {
+  const size_t longest = wp->max_first_bytes > wp->max_continuation_bytes ? wp->max_first_bytes
+                                                                          : wp->max_continuation_bytes;
+  return longest < word_capacity(wp) ? longest : word_capacity(wp);
+}
+
+/* The hash array follows the word, aligned for uint32_t wherever the caller's scratch starts. */
+static uint32_t *hashes_in(const tern_wordpiece *wp, void *scratch) {
+  const uintptr_t after_word = (uintptr_t)scratch + word_capacity(wp);
+  return (uint32_t *)(void *)((uint8_t *)scratch + word_capacity(wp) + ((0u - after_word) & 3u));
+}
+
 size_t tern_wordpiece_scratch_size(const tern_wordpiece *wp, size_t max_text_bytes) {
   (void)max_text_bytes;
   if (!wp) return 0;
-  return ((size_t)wp->max_chars_per_word + 1) * 4 + 16;
+  const size_t word = word_capacity(wp), count = hash_count(wp);
+  if (word == SIZE_MAX || count > (SIZE_MAX - word - 3) / sizeof(uint32_t) - 1) return SIZE_MAX;
+  return word + 3 + (count + 1) * sizeof(uint32_t);
 }
 
 typedef struct encoder {
   const tern_wordpiece *wp;
   uint8_t *word;
-  size_t word_capacity;  /* bytes */
+  uint32_t *hashes;      /* hash of each prefix of the rest of the word: hashes[k] covers k + 1 bytes */
   size_t word_bytes;
   size_t word_chars;
   int word_overflow;
@@ -250,17 +188,26 @@ static void flush_word(encoder *e) {
     emit(e, wp->unk_id);
     return;
   }
+  static const tern_str no_prefix = {"", 0};
   const size_t first = e->count;
   size_t start = 0;
   while (start < length) {
-    uint32_t node = start == 0 ? wp->root : wp->continuation_root;
-    size_t best_end = 0;
+    const int continuation = start > 0;
+    const tern_str *prefix = continuation ? &wp->continuation_prefix : &no_prefix;
+    uint32_t hash = continuation ? wp->continuation_hash : TERN_PIECE_HASH_START;
+    const size_t longest = continuation ? wp->max_continuation_bytes : wp->max_first_bytes;
+    const size_t limit = length - start < longest ? length - start : longest;
+    const uint8_t *rest = e->word + start;
+    for (size_t k = 0; k < limit; k++) e->hashes[k] = hash = tern_piece_hash_byte(hash, rest[k]);
+    /* Longest first, at character boundaries only (pieces are valid UTF-8, so no other prefix can match). */
     int32_t best_id = -1;
-    for (size_t i = start; i < length && node != NO_NODE; i++) {
-      node = trie_child(wp, node, e->word[i]);
-      if (node != NO_NODE && wp->nodes[node].token_id >= 0) {
-        best_end = i + 1;
-        best_id = wp->nodes[node].token_id;
+    size_t best_length = 0;
+    for (size_t k = limit; k > 0; k--) {
+      if (k < length - start && (rest[k] & 0xC0) == 0x80) continue;
+      best_id = tern_piece_hash_find(&wp->vocab, e->hashes[k - 1], prefix, rest, k);
+      if (best_id >= 0) {
+        best_length = k;
+        break;
       }
     }
     if (best_id < 0) {
@@ -269,7 +216,7 @@ static void flush_word(encoder *e) {
       return;
     }
     emit(e, best_id);
-    start = best_end;
+    start += best_length;
   }
 }
 
@@ -345,7 +292,7 @@ tern_status tern_wordpiece_encode(const tern_wordpiece *wp, const char *text, si
   if (!wp || !n_total || (!text && text_len) || (!ids && cap)) return TERN_ERR_INVALID_ARGUMENT;
   if (text_len == 0) return TERN_OK;
   if (!scratch || scratch_size < tern_wordpiece_scratch_size(wp, text_len)) return TERN_ERR_TOO_LONG;
-  encoder e = {wp, scratch, scratch_size, 0, 0, 0, ids, cap, 0};
+  encoder e = {wp, scratch, hashes_in(wp, scratch), 0, 0, 0, ids, cap, 0};
   const uint8_t *bytes = (const uint8_t *)text;
   /* Added tokens all start with one of these bytes (usually '['): a cheap pre-check per position. */
   uint8_t special_first[256] = {0};

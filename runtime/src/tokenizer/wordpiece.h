@@ -7,7 +7,8 @@
  *                  spaces around CJK ideographs, strip_accents (NFD, drop marks), lowercase (per char);
  *   BertPreTokenizer split on whitespace, isolate punctuation;
  *   WordPiece      greedy longest-match-first, continuation pieces carry the prefix ("##"), a word that
- *                  cannot be covered or has more than max_input_chars_per_word chars -> [UNK].
+ *                  cannot be covered or has more than max_input_chars_per_word chars -> [UNK]. Candidates
+ *                  end at character boundaries only (pieces are valid UTF-8, as HF's are Rust strs).
  * The text is streamed word by word, so scratch is bounded by max_input_chars_per_word, not by the text.
  */
 #ifndef TERN_TOKENIZER_WORDPIECE_H
@@ -20,6 +21,8 @@
 
 typedef struct tern_wordpiece tern_wordpiece;
 
+/* Indexes the pieces in place (tokenizer/piece_hash.h): spec->pieces and the bytes it points to must outlive
+ * the tokenizer (the model's do). Equal pieces are TERN_ERR_BAD_TOKENIZER. */
 tern_status tern_wordpiece_create(const tern_tokenizer_spec *spec, tern_wordpiece **out, char *err, size_t err_size);
 void tern_wordpiece_free(tern_wordpiece *wordpiece);
 /* Independent of max_text_bytes: the encoder holds at most one (bounded) word. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tokenizer/sentencepiece_albert.h"
 #include "tokenizer/sentencepiece_albert_tables.h"
 #include "tokenizer/unicode_tables.h"
 
@@ -72,7 +73,18 @@ static int check_albert(crc32 *c) {
     else crc_seq(c, 2, tern_albert_pool + rec->lower_offset, rec->lower_length);
   }
   static const uint32_t want[3] = {TERN_ALBERT_CRC_FLAGS, TERN_ALBERT_CRC_DECOMP, TERN_ALBERT_CRC_LOWER};
-  return report("sentencepiece_albert_tables", c, want);
+  int failures = report("sentencepiece_albert_tables", c, want);
+  /* The load path returns growth constants taken from these tables; they must be what the tables give. */
+  for (int options = 0; options < 8; options++) {
+    const tern_albert_options o = {options & 1, (options >> 1) & 1, (options >> 2) & 1};
+    const size_t constant = tern_albert_max_growth(&o), walked = tern_albert_max_growth_exhaustive(&o);
+    if (constant != walked) {
+      fprintf(stderr, "tern_albert_max_growth(remove_space %d, keep_accents %d, do_lower_case %d) is %zu, the tables "
+              "give %zu\n", o.remove_space, o.keep_accents, o.do_lower_case, constant, walked);
+      failures++;
+    }
+  }
+  return failures;
 }
 
 int main(int argc, char **argv) {

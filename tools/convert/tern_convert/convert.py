@@ -13,6 +13,7 @@ from .architecture import build_spec
 from .calibrate import DEFAULT_OUTLIER_CHANNELS, mark_outlier_channels
 from .checkpoint import load_config, load_weights
 from .errors import ConversionError
+from .lightweight import lighten
 from .pooling_config import read_pooling
 from .python_tokenizer import make_tokenizer
 from .reference import ReferenceEncoder
@@ -72,8 +73,9 @@ def _outputs(encoder, spec, ids_list, output):
 
 
 def convert(model_dir, output_path, dtype="int8", factorize_rank=None, max_length=None, progress=True,
-            outlier_channels=DEFAULT_OUTLIER_CHANNELS):
-    """Converts model_dir to output_path; returns the report dict."""
+            outlier_channels=DEFAULT_OUTLIER_CHANNELS, lightweight=None):
+    """Converts model_dir to output_path; returns the report dict. lightweight: a LightweightRequest
+    (pruning, layers, low rank, --target-cosine) or None."""
     if dtype not in WEIGHT_DTYPES:
         raise ConversionError(f"--dtype {dtype!r}: expected one of {', '.join(WEIGHT_DTYPES)}")
     output_path = pathlib.Path(output_path)
@@ -92,6 +94,11 @@ def convert(model_dir, output_path, dtype="int8", factorize_rank=None, max_lengt
 
     if outlier_channels < 0:
         raise ConversionError(f"--outlier-channels {outlier_channels}: expected 0 or more")
+    finish_lightweight = None
+    if lightweight is not None and lightweight.requested():
+        log = (lambda row: tqdm.write(f"  tried {row['options']}: min cosine {row['cosine_min']:.5f}, "
+                                      f"{row['macs_128_tokens'] / 1e9:.3f} GMAC at 128 tokens")) if progress else None
+        spec, finish_lightweight = lighten(spec, original, lightweight, dtype, outlier_channels, log)
     if outlier_channels and dtype == "int8":
         if spec is original:
             spec = copy.copy(spec)
@@ -126,4 +133,7 @@ def convert(model_dir, output_path, dtype="int8", factorize_rank=None, max_lengt
         header, weights_offset, weights_length = serialize(spec, store, index, self_test)
         write_model_file(output_path, header, store, weights_length)
         bar.update()
-    return build_report(spec, store, os.path.getsize(output_path), accuracy, extra)
+    file_bytes = os.path.getsize(output_path)
+    if finish_lightweight is not None:
+        extra["lightweight"] = finish_lightweight(spec, file_bytes)
+    return build_report(spec, store, file_bytes, accuracy, extra)

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from .quantize import quantize_rows, quantize_rows_asymmetric
+from .spec import LinearSpec
 from .tensor_store import dequantized_linear
 
 def erf(x):
@@ -82,11 +83,32 @@ class _PreparedLinear:
         return y.astype(np.float32)
 
 
+class _LowRankLinear:
+    """A low-rank pair as the runtime runs it (tern.fbs, Linear.input_factor): t = linear(F, no bias, the
+    outlier channels, which index F's inputs)(x) kept in f32, then y = linear(W', bias, no outliers)(t); with
+    int8 weights each of the two quantizes its own input rows."""
+
+    def __init__(self, linear, weight_dtype):
+        self.factor = _PreparedLinear(LinearSpec(linear.input_factor, None, linear.outlier_channels), weight_dtype)
+        self.second = _PreparedLinear(LinearSpec(linear.weight, linear.bias), weight_dtype)
+
+    def __call__(self, x):
+        return self.second(self.factor(x))
+
+
+def prepare_linear(linear, weight_dtype):
+    if linear is None:
+        return None
+    if linear.input_factor is not None:
+        return _LowRankLinear(linear, weight_dtype)
+    return _PreparedLinear(linear, weight_dtype)
+
+
 class ReferenceEncoder:
     def __init__(self, spec, weight_dtype="f32"):
         self.spec = spec
         self.weight_dtype = weight_dtype
-        prep = lambda lin: None if lin is None else _PreparedLinear(lin, weight_dtype)
+        prep = lambda lin: prepare_linear(lin, weight_dtype)
         emb = spec.embeddings
         self.word = dequantized_linear(emb.word, weight_dtype)
         self.word_factor = prep(emb.word_factor)
@@ -97,8 +119,8 @@ class ReferenceEncoder:
         self.heads = [(prep(head.pooler), prep(head.classifier)) for head in spec.heads]
         self.activation = ACTIVATIONS[spec.hyper.activation]
 
-    def hidden_states(self, ids):
-        spec, emb = self.spec, self.spec.embeddings
+    def embedding_output(self, ids):
+        emb = self.spec.embeddings
         ids = np.asarray(ids, dtype=np.int64)
         x = self.word[ids]
         if self.word_factor is not None:
@@ -109,20 +131,39 @@ class ReferenceEncoder:
         x = layer_norm(x.astype(np.float32), emb.norm)
         if self.projection is not None:
             x = self.projection(x)
-        hidden = spec.hyper.hidden_size
-        for set_index in spec.schedule:
-            ws, layer = spec.weight_sets[set_index], self.sets[set_index]
-            heads = ws.num_heads
-            head_dim = hidden // spec.hyper.num_heads
-            split = lambda t: t.reshape(len(ids), heads, head_dim).transpose(1, 0, 2)
-            q, k, v = split(layer["query"](x)), split(layer["key"](x)), split(layer["value"](x))
-            scores = q @ k.transpose(0, 2, 1) / np.float32(math.sqrt(head_dim))
-            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
-            probs = scores / scores.sum(axis=-1, keepdims=True)
-            context = (probs @ v).transpose(1, 0, 2).reshape(len(ids), heads * head_dim).astype(np.float32)
-            h = layer_norm(layer["attention_output"](context) + x, ws.attention_norm)
-            f = layer["ffn_out"](self.activation(layer["ffn_in"](h)))
-            x = layer_norm(f + h, ws.ffn_norm)
+        return x
+
+    def layer(self, x, set_index, head_mask=None):
+        """One schedule entry. head_mask (optional): [num_heads of the set] scales each head's context (0 masks
+        a head, which is what removing its Q/K/V rows and output columns computes), or a pair (mask, fill)
+        with fill [num_heads, head_dim] added to every token's masked context (a removed head whose mean
+        context is folded into the output bias)."""
+        spec = self.spec
+        ws, layer = spec.weight_sets[set_index], self.sets[set_index]
+        tokens, heads = len(x), ws.num_heads
+        head_dim = spec.hyper.hidden_size // spec.hyper.num_heads
+        split = lambda t: t.reshape(tokens, heads, head_dim).transpose(1, 0, 2)
+        q, k, v = split(layer["query"](x)), split(layer["key"](x)), split(layer["value"](x))
+        scores = q @ k.transpose(0, 2, 1) / np.float32(math.sqrt(head_dim))
+        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        probs = scores / scores.sum(axis=-1, keepdims=True)
+        context = probs @ v
+        if head_mask is not None:
+            mask, fill = head_mask if isinstance(head_mask, tuple) else (head_mask, None)
+            context = context * np.asarray(mask, np.float32)[:, None, None]
+            if fill is not None:
+                context = context + np.asarray(fill, np.float32)[:, None, :]
+        context = context.transpose(1, 0, 2).reshape(tokens, heads * head_dim).astype(np.float32)
+        h = layer_norm(layer["attention_output"](context) + x, ws.attention_norm)
+        f = layer["ffn_out"](self.activation(layer["ffn_in"](h)))
+        return layer_norm(f + h, ws.ffn_norm)
+
+    def hidden_states(self, ids, head_masks=None, skip=()):
+        """head_masks: {schedule position: head mask}; skip: schedule positions not run."""
+        x = self.embedding_output(ids)
+        for position, set_index in enumerate(self.spec.schedule):
+            if position not in skip:
+                x = self.layer(x, set_index, None if head_masks is None else head_masks.get(position))
         return x
 
     def pool(self, hidden):
@@ -144,7 +185,9 @@ class ReferenceEncoder:
 
     def logits(self, ids, head_index=0):
         """Sequence head: [num_labels]; token head: [tokens, num_labels]."""
-        hidden = self.hidden_states(ids)
+        return self.head_output(self.hidden_states(ids), head_index)
+
+    def head_output(self, hidden, head_index=0):
         pooler, classifier = self.heads[head_index]
         if self.spec.heads[head_index].kind == "sequence":
             first = hidden[:1]
@@ -152,3 +195,12 @@ class ReferenceEncoder:
                 first = np.tanh(pooler(first))
             return classifier(first)[0]
         return classifier(hidden)
+
+    def output(self, hidden, kind):
+        """The model's result from its last hidden states: kind "embedding" (pooled) or "logits" (head 0)."""
+        return self.head_output(hidden) if kind == "logits" else self.pool(hidden)
+
+
+def output_kind(spec):
+    """What the converter compares and self-tests: a sequence head's logits, else the pooled embedding."""
+    return "logits" if spec.heads and spec.heads[0].kind == "sequence" else "embedding"

@@ -29,6 +29,9 @@ def format_report(report):
         lines.append(f"activation outlier channels (f32): {report['outlier_channels_total']}")
     for key, value in report["accuracy"].items():
         lines.append(f"{key}: {value:.6f}" if isinstance(value, float) else f"{key}: {value}")
+    if "lightweight" in report:
+        from .lightweight import format_lightweight
+        lines.append(format_lightweight(report["lightweight"]))
     return "\n".join(lines)
 
 

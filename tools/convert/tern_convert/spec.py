@@ -13,6 +13,8 @@ class LinearSpec:
     bias: Optional[np.ndarray]    # [out] float32 or None
     # int8 only: input channels computed in f32 beside the int8 product (see calibrate.py)
     outlier_channels: Optional[np.ndarray] = None
+    # Low-rank pair (--low-rank): y = (x F^T) W^T + b with F = input_factor [rank, in], weight [out, rank].
+    input_factor: Optional[np.ndarray] = None
 
 
 @dataclass

@@ -31,10 +31,17 @@ def store_tensors(spec, weight_dtype):
     def linear(prefix, lin, part):
         if lin is None:
             return None
+        factor = None
+        if lin.input_factor is not None:  # a low-rank pair: F [rank, in] then weight [out, rank]
+            factor = store.add_linear_weight(prefix + ".input_factor", lin.input_factor, part)
         weight = store.add_linear_weight(prefix + ".weight", lin.weight, part)
         bias = store.add_f32(prefix + ".bias", lin.bias, part) if lin.bias is not None else -1
         outliers = lin.outlier_channels if weight_dtype == "int8" else None
-        if outliers is None or len(outliers) == 0:
+        if outliers is not None and len(outliers) == 0:
+            outliers = None
+        if factor is not None:
+            return (weight, bias, None if outliers is None else np.asarray(outliers, "<u4"), factor)
+        if outliers is None:
             return (weight, bias)
         # Indices only: the runtime reads those columns from the int8 weight itself (tern.fbs, Linear).
         return (weight, bias, np.asarray(outliers, "<u4"))
@@ -96,12 +103,15 @@ def _tables_vector(builder, offsets):
 
 
 def _linear(builder, entry):
-    channels = builder.CreateNumpyVector(entry[2]) if len(entry) == 3 else None
+    """entry: (weight, bias[, outlier channels or None[, input factor]])."""
+    channels = builder.CreateNumpyVector(entry[2]) if len(entry) >= 3 and entry[2] is not None else None
     Linear.Start(builder)
     Linear.AddWeight(builder, entry[0])
     Linear.AddBias(builder, entry[1])
     if channels is not None:
         Linear.AddOutlierChannels(builder, channels)
+    if len(entry) == 4:
+        Linear.AddInputFactor(builder, entry[3])
     return Linear.End(builder)
 
 
