@@ -13,6 +13,9 @@
 
 #include <pthread.h>
 #include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <unistd.h>
 
 #if defined(__linux__)
@@ -36,6 +39,11 @@ static uint32_t detect_features(void) {
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni"))
     features |= TERN_CPU_X86_AVX512VNNI;
+  /* AVX-VNNI (VEX vpdpbusd on ymm): CPUID leaf 7 subleaf 1, EAX bit 4. Neither this cpuinfo snapshot nor
+   * clang 14's __builtin_cpu_supports knows it. The OS-saves-ymm check is part of the AVX2 bit. */
+  unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if ((features & TERN_CPU_X86_AVX2) && __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 4)))
+    features |= TERN_CPU_X86_AVXVNNI;
 #elif defined(__aarch64__)
   features |= TERN_CPU_ARM_NEON;
 #if defined(__linux__)
@@ -44,7 +52,9 @@ static uint32_t detect_features(void) {
   if (hwcap2 & (1ul << 13)) features |= TERN_CPU_ARM_I8MM;   /* HWCAP2_I8MM */
 #endif
 #elif defined(__arm__) && defined(__linux__)
-  if (getauxval(AT_HWCAP) & (1ul << 12)) features |= TERN_CPU_ARM_NEON; /* HWCAP_NEON */
+  /* The armv7 neon set is compiled with VFPv4 (vfma): NEON boards without it (Cortex-A8/A9) run scalar. */
+  const unsigned long hwcap = getauxval(AT_HWCAP);
+  if ((hwcap & (1ul << 12)) && (hwcap & (1ul << 16))) features |= TERN_CPU_ARM_NEON; /* HWCAP_NEON, VFPv4 */
 #endif
   return features;
 }
@@ -101,7 +111,7 @@ static uint32_t cpuinfo_features(void) {
       cpuinfo_has_x86_avx512vnni())
     features |= TERN_CPU_X86_AVX512VNNI;
 #elif defined(__aarch64__) || defined(__arm__)
-  if (cpuinfo_has_arm_neon()) features |= TERN_CPU_ARM_NEON;
+  if (cpuinfo_has_arm_neon() && cpuinfo_has_arm_neon_fma()) features |= TERN_CPU_ARM_NEON;
   if (cpuinfo_has_arm_neon_dot()) features |= TERN_CPU_ARM_DOTPROD;
 #endif
   return features;

@@ -33,8 +33,7 @@ static const tern_kernels scalar_kernels = {
 
 #ifdef TERN_HAVE_AVX2_KERNELS
 /* The int8 kernels (quantizers and GEMMs, bit-identical to scalar) and the f32 element-wise, attention and
- * outlier kernels and the f32 GEMM (AVX2 + FMA, within the tolerances of kernels.h); the f16 GEMM stays
- * scalar. */
+ * outlier kernels and the f32/f16 GEMMs (AVX2 + FMA, within the tolerances of kernels.h). */
 static const tern_kernels avx2_kernels = {
     .isa = "avx2",
     .quantize_qs8 = tern_quantize_qs8__avx2,
@@ -43,7 +42,7 @@ static const tern_kernels avx2_kernels = {
     .gemm_qd8_f32 = tern_gemm_qd8_f32_4x16c4__avx2,
     .gemm_outliers_f32 = tern_gemm_outliers_f32__avx2,
     .gemm_f32_f32 = tern_gemm_f32_f32__avx2,
-    .gemm_f32_f16 = tern_gemm_f32_f16__scalar,
+    .gemm_f32_f16 = tern_gemm_f32_f16__avx2,
     .layer_norm_f32 = tern_layer_norm_f32__avx2,
     .activation_f32 = tern_activation_f32__avx2,
     .softmax_f32 = tern_softmax_f32__avx2,
@@ -62,7 +61,7 @@ static const tern_kernels avx512vnni_kernels = {
     .gemm_qd8_f32 = tern_gemm_qd8_f32_8x32c4__avx512vnni,
     .gemm_outliers_f32 = tern_gemm_outliers_f32__avx2,
     .gemm_f32_f32 = tern_gemm_f32_f32__avx2,
-    .gemm_f32_f16 = tern_gemm_f32_f16__scalar,
+    .gemm_f32_f16 = tern_gemm_f32_f16__avx2,
     .layer_norm_f32 = tern_layer_norm_f32__avx2,
     .activation_f32 = tern_activation_f32__avx2,
     .softmax_f32 = tern_softmax_f32__avx2,
@@ -81,7 +80,7 @@ static const tern_kernels avxvnni_kernels = {
     .gemm_qd8_f32 = tern_gemm_qd8_f32_4x16c4__avxvnni,
     .gemm_outliers_f32 = tern_gemm_outliers_f32__avx2,
     .gemm_f32_f32 = tern_gemm_f32_f32__avx2,
-    .gemm_f32_f16 = tern_gemm_f32_f16__scalar,
+    .gemm_f32_f16 = tern_gemm_f32_f16__avx2,
     .layer_norm_f32 = tern_layer_norm_f32__avx2,
     .activation_f32 = tern_activation_f32__avx2,
     .softmax_f32 = tern_softmax_f32__avx2,
@@ -92,14 +91,13 @@ static const tern_kernels avxvnni_kernels = {
 
 #ifdef TERN_HAVE_NEON_KERNELS
 /* ARM: the scalar table with the int8 kernels replaced (the Advanced SIMD quantizers are shared by all three
- * sets) and the NEON f32 kernels (kernels_arm_f32.h, within the tolerances of kernels.h); the f16 GEMM
- * stays scalar. */
+ * sets) and the NEON f32 kernels (kernels_arm_f32.h, within the tolerances of kernels.h). */
 #define TERN_ARM_INT8_TABLE(name, qs8_gemm, qd8_gemm)                                                        \
   {                                                                                                         \
     .isa = name, .quantize_qs8 = tern_quantize_qs8__neon, .gemm_qs8_f32 = qs8_gemm,                         \
     .quantize_qd8 = tern_quantize_qd8__neon, .gemm_qd8_f32 = qd8_gemm,                                      \
     .gemm_outliers_f32 = tern_gemm_outliers_f32__neon, .gemm_f32_f32 = tern_gemm_f32_f32__neon,             \
-    .gemm_f32_f16 = tern_gemm_f32_f16__scalar, .layer_norm_f32 = tern_layer_norm_f32__neon,                 \
+    .gemm_f32_f16 = tern_gemm_f32_f16__neon, .layer_norm_f32 = tern_layer_norm_f32__neon,                   \
     .activation_f32 = tern_activation_f32__neon, .softmax_f32 = tern_softmax_f32__neon,                     \
     .attention_f32 = tern_attention_f32__neon, .add_layer_norm_f32 = tern_add_layer_norm_f32__neon,         \
   }

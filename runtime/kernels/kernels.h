@@ -153,8 +153,9 @@ void tern_add_layer_norm_f32__scalar(size_t m, size_t n, float *x, size_t x_stri
  *   LayerNorm, add + LayerNorm: |y - y_ref| <= 1e-5 (|y_ref| + |beta| + 1) + 1.2e-7 (sqrt(n) + 2) |gamma|
  *               |mean| / std (the second term: the rounding of the mean of a row far from 0, which both
  *               orders of summation have); rows of equal values give exactly beta.
- *   f32 GEMM:   |y - y_ref| <= 1.2 (1e-6 + 2.4e-7 sqrt(k)) (sum_k |x w| + |bias|) + 1e-6 |y_ref| (summation order
- *               and FMA; the activation's own after it).
+ *   f32 GEMMs:  (f32 and f16 weights) |y - y_ref| <= 1.2 (1e-6 + 2.4e-7 sqrt(k)) (sum_k |x w| + |bias|)
+ *               + 1e-6 |y_ref| (summation order and FMA; the activation's own after it); armv7 reads f16
+ *               subnormal weights as 0.
  *   outliers:   |y - y_ref| <= 2e-6 (|y_ref| + 3 + w_scale sum_i |x[c_i] w[c_i]|) (then the activation's own).
  *   attention:  |out - out_ref| <= max|v| (1e-6 + 6e-7 S), S = scale * max_ij sum_d |q_id k_jd| (the rounding
  *               of the scores, which softmax turns into relative errors of the weights).

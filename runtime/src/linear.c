@@ -2,7 +2,8 @@
  *
  * The split never changes a result: quantization by rows (each row has its own scale), the GEMM by tiles of
  * rows x output columns with column tiles a multiple of 16 (the Packed16x4 block), never over K, so every
- * output element is computed by the same kernel code in the same order for every thread count. */
+ * output element is computed by the same kernel code in the same order for every thread count. With enough
+ * rows one task quantizes a row tile and multiplies it by the whole weight (one parallel call per linear). */
 #include <string.h>
 
 #include "session.h"
@@ -32,6 +33,7 @@ typedef struct linear_job {
   int8_t *quantized;
   float *row_scales;
   int32_t *row_zero_points;
+  uint32_t threads;
 } linear_job;
 
 /* Rows [first, first + rows) of x into int8 rows (no outlier channels). */
@@ -110,6 +112,25 @@ static void gemm_task(void *context, size_t row, size_t column, size_t rows, siz
   }
 }
 
+/* Rows per task when each task quantizes its own rows and multiplies them by the whole weight: one parallel
+ * call (one wake-up of the workers) per linear instead of two. 0 when there are too few rows for every
+ * thread to get TASKS_PER_THREAD tiles of FUSED_MIN_ROWS (the column split below serves those). */
+#define FUSED_MIN_ROWS 8
+static size_t fused_row_tile(size_t m, uint32_t threads) {
+  const size_t tasks = (size_t)threads * TASKS_PER_THREAD;
+  if (threads < 2 || m < tasks * FUSED_MIN_ROWS) return 0;
+  return tern_round_up((m + tasks - 1) / tasks, 4);
+}
+
+/* Rows [tile * rows, ...) of a fused_row_tile split: quantize, then all output columns. */
+static void quantize_and_gemm_task(void *context, size_t tile) {
+  const linear_job *job = context;
+  const size_t rows = fused_row_tile(job->m, job->threads), first = tile * rows;
+  const size_t count = job->m - first < rows ? job->m - first : rows;
+  quantize_rows(job, first, count);
+  gemm_task(context, first, 0, count, job->out);
+}
+
 /* Column tiles of COLUMN_TILE; when they are too few for the threads, row tiles (multiples of 4) as well. */
 static void choose_tiles(size_t m, size_t n, uint32_t threads, size_t *tile_rows, size_t *tile_columns) {
   *tile_rows = m;
@@ -150,11 +171,17 @@ void tern_linear_forward(tern_session *session, const tern_linear *linear, size_
       .quantized = session->quantized,
       .row_scales = session->row_scales,
       .row_zero_points = session->row_zero_points,
+      .threads = session->num_threads,
   };
   tern_threadpool *pool = session->threadpool;
   if (tern_xnnpack_linear(session->xnnpack, linear, m, x, x_stride, y, y_stride, tern_threadpool_native(pool))) {
     if (act != TERN_ACT_IDENTITY)
       for (size_t row = 0; row < m; row++) session->kernels->activation_f32(job.out, y + row * y_stride, act);
+    return;
+  }
+  const size_t fused_rows = fused_row_tile(m, session->num_threads);
+  if (weight->dtype == TERN_DTYPE_I8 && pool != NULL && linear->num_outlier_channels == 0 && fused_rows != 0) {
+    tern_parallelize_1d(pool, quantize_and_gemm_task, &job, (m + fused_rows - 1) / fused_rows);
     return;
   }
   if (weight->dtype == TERN_DTYPE_I8) {

@@ -327,11 +327,12 @@ static tern_status resolve_long_text(create_error *error, const tern_session_opt
  * from the hook. A build without pthreadpool runs any count on the caller's thread. */
 static tern_status start_threads(create_error *error, tern_session *session, uint32_t requested,
                                  const tern_allocator *allocator) {
+  const int libc_heap = allocator->allocate == tern_libc_allocator.allocate;
   uint32_t threads = requested;
-  if (threads == 0) threads = allocator->allocate == tern_libc_allocator.allocate ? tern_threadpool_default_threads() : 1;
+  if (threads == 0) threads = libc_heap ? tern_threadpool_default_threads() : 1;
   /* $TERN_NUM_THREADS replaces the default (as $TERN_ISA does the kernel set), so whole test suites can run
-   * with any count; an explicit option wins. */
-  const char *forced = requested == 0 ? getenv("TERN_NUM_THREADS") : NULL;
+   * with any count; an explicit option and the allocator-hook rule win. */
+  const char *forced = requested == 0 && libc_heap ? getenv("TERN_NUM_THREADS") : NULL;
   if (forced != NULL && forced[0] >= '1' && forced[0] <= '9') {
     const long value = strtol(forced, NULL, 10);
     threads = value > TERN_MAX_THREADS ? TERN_MAX_THREADS : (uint32_t)value;
@@ -444,8 +445,8 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
   session->tokenizer_scratch_bytes =
       model->tokenizer != NULL ? tern_tokenizer_scratch_size(model->tokenizer, options.max_text_bytes) : 0;
   if ((status = start_threads(&error, session, options.num_threads, allocator)) != TERN_OK) goto done;
-  if ((status = tern_xnnpack_create(model, allocator, &session->xnnpack, error.text, sizeof error.text)) != TERN_OK)
-    goto done;
+  status = tern_xnnpack_create(model, kernels, allocator, &session->xnnpack, error.text, sizeof error.text);
+  if (status != TERN_OK) goto done;
   session->depth = options.depth != 0 ? options.depth : model->num_layers;
   session->long_text_windows = long_text.windows;
   session->long_text_overlap = long_text.overlap;

@@ -110,11 +110,13 @@ static int add_operator(void *context, const tern_linear *linear) {
   return 0;
 }
 
-tern_status tern_xnnpack_create(const tern_model *model, const tern_allocator *allocator, tern_xnnpack **out,
-                                char *message, size_t message_size) {
+tern_status tern_xnnpack_create(const tern_model *model, const tern_kernels *kernels, const tern_allocator *allocator,
+                                tern_xnnpack **out, char *message, size_t message_size) {
   *out = NULL;
   const char *forced = getenv("TERN_XNNPACK");
   if (forced != NULL && strcmp(forced, "0") == 0) return TERN_OK;
+  const int force = forced != NULL && strcmp(forced, "1") == 0;
+  if (!force && kernels->gemm_f32_f32 != tern_gemm_f32_f32__scalar) return TERN_OK;
   if (allocator->allocate != tern_libc_allocator.allocate) return TERN_OK;
   size_t float_linears = 0;
   each_linear(model, count_float, &float_linears);
@@ -167,9 +169,9 @@ size_t tern_xnnpack_packed_bytes(const tern_xnnpack *xnnpack) { return xnnpack !
 
 #else /* no XNNPACK in this build */
 
-tern_status tern_xnnpack_create(const tern_model *model, const tern_allocator *allocator, tern_xnnpack **out,
-                                char *message, size_t message_size) {
-  (void)model, (void)allocator, (void)message, (void)message_size;
+tern_status tern_xnnpack_create(const tern_model *model, const tern_kernels *kernels, const tern_allocator *allocator,
+                                tern_xnnpack **out, char *message, size_t message_size) {
+  (void)model, (void)kernels, (void)allocator, (void)message, (void)message_size;
   *out = NULL;
   return TERN_OK;
 }

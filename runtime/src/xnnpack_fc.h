@@ -15,17 +15,20 @@
 
 #include <stddef.h>
 
+#include "dispatch.h"
 #include "model.h"
 #include "tern.h"
 
 typedef struct tern_xnnpack tern_xnnpack;
 
 /* Operators for model's float linears. *out stays NULL (and TERN_OK is returned) when XNNPACK is not built
- * in, cannot start on this CPU, $TERN_XNNPACK is "0", allocator is not the C library's (XNNPACK's memory
- * could not go through the hook), or the model has no float linear. message receives the reason of a
- * failure. */
-tern_status tern_xnnpack_create(const tern_model *model, const tern_allocator *allocator, tern_xnnpack **out,
-                                char *message, size_t message_size);
+ * in, cannot start on this CPU, allocator is not the C library's (XNNPACK's memory could not go through the
+ * hook), the model has no float linear, or XNNPACK is not chosen. The choice is a fixed rule from the
+ * measurement in docs/THREADS.md: XNNPACK when the kernel set's f32 GEMM is the scalar reference, tern's own
+ * when the set has a SIMD one (AVX2, NEON: faster than this XNNPACK snapshot, with the GELU fused);
+ * $TERN_XNNPACK "1" forces XNNPACK, "0" turns it off. message receives the reason of a failure. */
+tern_status tern_xnnpack_create(const tern_model *model, const tern_kernels *kernels, const tern_allocator *allocator,
+                                tern_xnnpack **out, char *message, size_t message_size);
 void tern_xnnpack_free(tern_xnnpack *xnnpack, const tern_allocator *allocator);
 
 /* Runs y = x W^T + b (no activation) through XNNPACK when it holds an operator for linear and the strides are

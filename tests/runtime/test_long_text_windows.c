@@ -100,7 +100,8 @@ int main(int argc, char **argv) {
   if (probe == NULL) return printf("SKIP: %s not found (make the test models)\n", argv[1]), 77;
   fclose(probe);
   tern_model *model = NULL;
-  if (tern_model_load(argv[1], NULL, &model) != TERN_OK) return fprintf(stderr, "load: %s\n", tern_last_load_error()), 1;
+  if (tern_model_load(argv[1], NULL, &model) != TERN_OK)
+    return fprintf(stderr, "load: %s\n", tern_last_load_error()), 1;
   tern_model_info info = {.struct_size = sizeof info};
   tern_model_get_info(model, &info);
   const size_t dim = info.output_dim;

@@ -54,8 +54,9 @@ static void check_against_reference(const char *name, synthetic_weights weights,
       const double c = cosine(hidden + t * H, expected_hidden + t * H, H);
       EXPECT(c >= min_cosine, "%s len %zu token %zu: cosine %.6f", name, length, t, c);
       for (size_t i = 0; tolerance > 0 && i < H; i++)
-        EXPECT(fabs(hidden[t * H + i] - expected_hidden[t * H + i]) <= tolerance, "%s len %zu token %zu [%zu]: %g vs %g",
-               name, length, t, i, hidden[t * H + i], expected_hidden[t * H + i]);
+        EXPECT(fabs(hidden[t * H + i] - expected_hidden[t * H + i]) <= tolerance,
+               "%s len %zu token %zu [%zu]: %g vs %g", name, length, t, i, hidden[t * H + i],
+               expected_hidden[t * H + i]);
     }
     for (size_t i = 0; i < LABELS; i++)
       EXPECT(fabs(logits[i] - expected_logits[i]) <= (tolerance > 0 ? tolerance : 0.1), "%s: logit %zu %g vs %g", name,

@@ -121,14 +121,15 @@ def table(rows, seq_len, texts):
                      f"{r['mean_cosine']:.4f} | {r['p50_ms']:.2f} | {r['cpu_ms']:.2f} | {r['ratio']:.2f} |")
     lines.append("")
     lines.append(f"Cosines over the {len(texts)} sentences of models/fixtures/sentences.txt (int8 files, 1 thread); "
-                 "wall p50 is disturbed by other load on a shared machine; the CPU columns are medians over rounds of the "
-                 "CPU time of one forward pass (see the script's docstring).")
+                 "wall p50 is disturbed by other load on a shared machine; the CPU columns are medians over "
+                 "rounds of the CPU time of one forward pass (see the script's docstring).")
     return "\n".join(lines) + "\n"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build", default=str(REPO / "build"), help="build directory with bin/tern-bench, bin/tern-run")
+    parser.add_argument("--build", default=str(REPO / "build"),
+                        help="build directory with bin/tern-bench, bin/tern-run")
     parser.add_argument("--work", default="/tmp/tern-adaptive-depth", help="where the converted models go")
     parser.add_argument("--models", default="albert-tiny,albert-base")
     parser.add_argument("--seq-len", type=int, default=128)

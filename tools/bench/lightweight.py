@@ -8,7 +8,7 @@ the unmodified fp32 model on the calibration text (the converter's report), and 
 
 Latency: one text of 128 tokens, 1 thread, p50 of tern-bench --json. The machine may be shared: every
 setting is timed right after the unmodified int8 model, --rounds times, and the table gives the median
-ratio to it besides the time. Cosines: on the calibration text (the built-in sentences the importance scores
+ratio to it besides the time (the plot shows the ratio). Cosines: on the calibration text (the built-in sentences the importance scores
 were measured on) and held out (the converter's report sentences, tern_convert/samples.py).
 Writes <work>/lightweight.json, docs/bench/lightweight-pareto.png (latency and size vs min cosine), and the
 Markdown table between the markers in --markdown.
@@ -124,7 +124,8 @@ def plot(rows, path):
     figure, axes = plt.subplots(len(models), 2, figsize=(11, 4.2 * len(models)), squeeze=False)
     markers = {"unmodified": "*", "heads": "o", "ffn": "s", "layers": "^", "low-rank": "D", "target": "P"}
     for i, model in enumerate(models):
-        for j, (key, label) in enumerate((("latency_ms", "p50 latency, 128 tokens, 1 thread (ms)"),
+        # The ratio to the unmodified model timed beside it: absolute times drift with a shared machine's load.
+        for j, (key, label) in enumerate((("latency_ratio", "p50 latency / unmodified (128 tokens, 1 thread)"),
                                           ("file_bytes", "file size (MB)"))):
             ax = axes[i][j]
             for technique, marker in markers.items():

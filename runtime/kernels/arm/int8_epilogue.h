@@ -16,8 +16,9 @@
 #include "arm/kernels_arm_f32.h"
 #include "kernels.h"
 
-/* GELU and tanh run the NEON f32 activation kernel over each finished 16-output block: within its
- * documented error of the scalar one (kernels.h), not bit-identical; identity and ReLU are exact. */
+/* GELU and tanh run the NEON f32 activation kernel over each finished output block: GELU within its
+ * documented error (kernels.h), not bit-identical to the scalar one; tanh (scalar tanhf there), identity
+ * and ReLU are exact. */
 #define TERN_ARM_BLOCK_ACTIVATION tern_activation_f32__neon
 
 /* One output, the scalar kernel's formula; w_sum NULL: symmetric rows. */

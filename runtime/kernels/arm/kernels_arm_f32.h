@@ -17,6 +17,8 @@ void tern_gemm_outliers_f32__neon(size_t m, size_t n, size_t k, size_t count, co
                                   float *y, size_t y_stride, tern_activation act);
 void tern_gemm_f32_f32__neon(size_t m, size_t n, size_t k, const float *x, size_t x_stride, const float *w,
                              const float *bias, float *y, size_t y_stride, tern_activation act);
+void tern_gemm_f32_f16__neon(size_t m, size_t n, size_t k, const float *x, size_t x_stride, const uint16_t *w,
+                             const float *bias, float *y, size_t y_stride, tern_activation act);
 void tern_attention_f32__neon(size_t seq_len, size_t head_dim, const float *q, size_t q_stride, const float *k,
                               size_t k_stride, const float *v, size_t v_stride, float *out, size_t out_stride,
                               float scale, float *scores);

@@ -5,6 +5,7 @@
 #define TERN_F32_VEC_NEON_H
 
 #include <arm_neon.h>
+#include <stdint.h>
 #include <string.h>
 
 #define TERN_VF_WIDTH 4
@@ -70,6 +71,18 @@ static inline tern_vi vi_half(tern_vi a) { return vshrq_n_s32(a, 1); }
 static inline tern_vf vf_pow2_int(tern_vi n) {
   return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(n, vdupq_n_s32(127)), 23));
 }
+
+/* Integer lanes, for the f16 -> f32 conversion. */
+static inline tern_vi vi_set1(int32_t c) { return vdupq_n_s32(c); }
+static inline tern_vi vi_and(tern_vi a, tern_vi b) { return vandq_s32(a, b); }
+static inline tern_vi vi_or(tern_vi a, tern_vi b) { return vorrq_s32(a, b); }
+static inline tern_vi vi_shift_left_13(tern_vi a) { return vshlq_n_s32(a, 13); }
+static inline tern_vi vi_shift_left_16(tern_vi a) { return vshlq_n_s32(a, 16); }
+static inline tern_vmask vi_equal(tern_vi a, tern_vi b) { return vceqq_s32(a, b); }
+static inline tern_vf vi_as_float(tern_vi a) { return vreinterpretq_f32_s32(a); }
+static inline tern_vi vf_as_int(tern_vf a) { return vreinterpretq_s32_f32(a); }
+/* 4 uint16 zero-extended to int32 lanes. */
+static inline tern_vi vi_load_u16(const uint16_t *p) { return vreinterpretq_s32_u32(vmovl_u16(vld1_u16(p))); }
 
 static inline float vf_reduce_add(tern_vf v) {
 #if defined(__aarch64__)

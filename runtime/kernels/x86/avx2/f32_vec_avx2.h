@@ -5,6 +5,7 @@
 #define TERN_F32_VEC_AVX2_H
 
 #include <immintrin.h>
+#include <stdint.h>
 #include <string.h>
 
 #define TERN_VF_WIDTH 8
@@ -50,6 +51,18 @@ static inline tern_vi vi_half(tern_vi a) { return _mm256_srai_epi32(a, 1); }
 static inline tern_vf vf_pow2_int(tern_vi n) {
   return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23));
 }
+
+/* Integer lanes, for the f16 -> f32 conversion (shift counts fixed by name: intrinsics need immediates). */
+static inline tern_vi vi_set1(int32_t c) { return _mm256_set1_epi32(c); }
+static inline tern_vi vi_and(tern_vi a, tern_vi b) { return _mm256_and_si256(a, b); }
+static inline tern_vi vi_or(tern_vi a, tern_vi b) { return _mm256_or_si256(a, b); }
+static inline tern_vi vi_shift_left_13(tern_vi a) { return _mm256_slli_epi32(a, 13); }
+static inline tern_vi vi_shift_left_16(tern_vi a) { return _mm256_slli_epi32(a, 16); }
+static inline tern_vmask vi_equal(tern_vi a, tern_vi b) { return _mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b)); }
+static inline tern_vf vi_as_float(tern_vi a) { return _mm256_castsi256_ps(a); }
+static inline tern_vi vf_as_int(tern_vf a) { return _mm256_castps_si256(a); }
+/* 8 uint16 zero-extended to int32 lanes. */
+static inline tern_vi vi_load_u16(const uint16_t *p) { return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p)); }
 
 static inline float vf_reduce_add(tern_vf v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));

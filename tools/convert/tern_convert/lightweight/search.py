@@ -111,10 +111,12 @@ def search(spec, calibration, reference, target, weight_dtype, outlier_channels,
 
 
 def format_table(rows, target):
-    lines = [f"trade-off table (calibration min cosine >= {target}):",
-             f"{'options':58} {'MB':>7} {'MMAC/tok':>9} {'@128':>9} {'min cos':>8} {'mean cos':>8}"]
+    lines = [f"trade-off table (calibration min cosine >= {target})",
+             "  MMAC/tok: linears; MMAC/tok@128: with attention, 128-token text; MB: estimated to 64 bytes",
+             f"{'options':58} {'MB':>7} {'MMAC/tok':>9} {'MMAC/tok@128':>12} {'min cos':>8} {'mean cos':>8}"]
     for row in rows:
         mark = " <- written" if row.get("winner") else ("" if row["feasible"] else " (below target)")
         lines.append(f"{row['options'][:58]:58} {row['file_bytes'] / 1e6:7.2f} {row['macs_per_token'] / 1e6:9.2f} "
-                     f"{row['macs_per_token_128'] / 1e6:9.2f} {row['cosine_min']:8.5f} {row['cosine_mean']:8.5f}{mark}")
+                     f"{row['macs_per_token_128'] / 1e6:12.2f} {row['cosine_min']:8.5f} {row['cosine_mean']:8.5f}"
+                     f"{mark}")
     return "\n".join(lines)
