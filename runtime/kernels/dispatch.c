@@ -32,61 +32,28 @@ static const tern_kernels scalar_kernels = {
 };
 
 #ifdef TERN_HAVE_AVX2_KERNELS
-/* The int8 kernels (quantizers and GEMMs, bit-identical to scalar) and the f32 element-wise, attention and
- * outlier kernels and the f32/f16 GEMMs (AVX2 + FMA, within the tolerances of kernels.h). */
-static const tern_kernels avx2_kernels = {
-    .isa = "avx2",
-    .quantize_qs8 = tern_quantize_qs8__avx2,
-    .gemm_qs8_f32 = tern_gemm_qs8_f32_4x16c4__avx2,
-    .quantize_qd8 = tern_quantize_qd8__avx2,
-    .gemm_qd8_f32 = tern_gemm_qd8_f32_4x16c4__avx2,
-    .gemm_outliers_f32 = tern_gemm_outliers_f32__avx2,
-    .gemm_f32_f32 = tern_gemm_f32_f32__avx2,
-    .gemm_f32_f16 = tern_gemm_f32_f16__avx2,
-    .layer_norm_f32 = tern_layer_norm_f32__avx2,
-    .activation_f32 = tern_activation_f32__avx2,
-    .softmax_f32 = tern_softmax_f32__avx2,
-    .attention_f32 = tern_attention_f32__avx2,
-    .add_layer_norm_f32 = tern_add_layer_norm_f32__avx2,
-};
-#endif
-
+/* x86: the AVX2 quantizers (bit-identical to scalar) and f32 element-wise, attention, outlier and f32/f16
+ * GEMM kernels (AVX2 + FMA, within the tolerances of kernels.h), with the int8 GEMMs of each set. One macro
+ * so the VNNI sets cannot drift from avx2 in anything but their GEMMs. */
+#define TERN_X86_INT8_TABLE(name, qs8_gemm, qd8_gemm)                                                        \
+  {                                                                                                         \
+    .isa = name, .quantize_qs8 = tern_quantize_qs8__avx2, .gemm_qs8_f32 = qs8_gemm,                         \
+    .quantize_qd8 = tern_quantize_qd8__avx2, .gemm_qd8_f32 = qd8_gemm,                                      \
+    .gemm_outliers_f32 = tern_gemm_outliers_f32__avx2, .gemm_f32_f32 = tern_gemm_f32_f32__avx2,             \
+    .gemm_f32_f16 = tern_gemm_f32_f16__avx2, .layer_norm_f32 = tern_layer_norm_f32__avx2,                   \
+    .activation_f32 = tern_activation_f32__avx2, .softmax_f32 = tern_softmax_f32__avx2,                     \
+    .attention_f32 = tern_attention_f32__avx2, .add_layer_norm_f32 = tern_add_layer_norm_f32__avx2,         \
+  }
+static const tern_kernels avx2_kernels =
+    TERN_X86_INT8_TABLE("avx2", tern_gemm_qs8_f32_4x16c4__avx2, tern_gemm_qd8_f32_4x16c4__avx2);
 #ifdef TERN_HAVE_AVX512VNNI_KERNELS
-/* The avx2 set (keep its f32 entries in step with avx2_kernels) with the int8 GEMMs on vpdpbusd. */
-static const tern_kernels avx512vnni_kernels = {
-    .isa = "avx512vnni",
-    .quantize_qs8 = tern_quantize_qs8__avx2,
-    .gemm_qs8_f32 = tern_gemm_qs8_f32_8x32c4__avx512vnni,
-    .quantize_qd8 = tern_quantize_qd8__avx2,
-    .gemm_qd8_f32 = tern_gemm_qd8_f32_8x32c4__avx512vnni,
-    .gemm_outliers_f32 = tern_gemm_outliers_f32__avx2,
-    .gemm_f32_f32 = tern_gemm_f32_f32__avx2,
-    .gemm_f32_f16 = tern_gemm_f32_f16__avx2,
-    .layer_norm_f32 = tern_layer_norm_f32__avx2,
-    .activation_f32 = tern_activation_f32__avx2,
-    .softmax_f32 = tern_softmax_f32__avx2,
-    .attention_f32 = tern_attention_f32__avx2,
-    .add_layer_norm_f32 = tern_add_layer_norm_f32__avx2,
-};
+static const tern_kernels avx512vnni_kernels = TERN_X86_INT8_TABLE(
+    "avx512vnni", tern_gemm_qs8_f32_8x32c4__avx512vnni, tern_gemm_qd8_f32_8x32c4__avx512vnni);
 #endif
-
 #ifdef TERN_HAVE_AVXVNNI_KERNELS
-/* The avx2 set (keep its f32 entries in step with avx2_kernels) with the int8 GEMMs on vpdpbusd. */
-static const tern_kernels avxvnni_kernels = {
-    .isa = "avxvnni",
-    .quantize_qs8 = tern_quantize_qs8__avx2,
-    .gemm_qs8_f32 = tern_gemm_qs8_f32_4x16c4__avxvnni,
-    .quantize_qd8 = tern_quantize_qd8__avx2,
-    .gemm_qd8_f32 = tern_gemm_qd8_f32_4x16c4__avxvnni,
-    .gemm_outliers_f32 = tern_gemm_outliers_f32__avx2,
-    .gemm_f32_f32 = tern_gemm_f32_f32__avx2,
-    .gemm_f32_f16 = tern_gemm_f32_f16__avx2,
-    .layer_norm_f32 = tern_layer_norm_f32__avx2,
-    .activation_f32 = tern_activation_f32__avx2,
-    .softmax_f32 = tern_softmax_f32__avx2,
-    .attention_f32 = tern_attention_f32__avx2,
-    .add_layer_norm_f32 = tern_add_layer_norm_f32__avx2,
-};
+static const tern_kernels avxvnni_kernels =
+    TERN_X86_INT8_TABLE("avxvnni", tern_gemm_qs8_f32_4x16c4__avxvnni, tern_gemm_qd8_f32_4x16c4__avxvnni);
+#endif
 #endif
 
 #ifdef TERN_HAVE_NEON_KERNELS

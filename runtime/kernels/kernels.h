@@ -91,10 +91,13 @@ typedef void (*tern_activation_f32_fn)(size_t n, float *x, tern_activation act);
 typedef void (*tern_softmax_f32_fn)(size_t n, float *x);
 
 /* Floats of attention scratch (`scores`) a kernel may use for a text of seq_len tokens: room for a block
- * of TERN_ATTENTION_SCORE_ROWS query rows' scores, so SIMD kernels can work on several rows at once. */
+ * of TERN_ATTENTION_SCORE_ROWS query rows' scores, so SIMD kernels can work on several rows at once, then
+ * for a copy of K transposed and one of V (TERN_ATTENTION_KEY_DIMS x round_up(seq_len, 16) floats each),
+ * so heads up to that dim can run QK^T and P.V as register-tiled GEMMs from L1-friendly layouts (AVX2). */
 #define TERN_ATTENTION_SCORE_ROWS 8
+#define TERN_ATTENTION_KEY_DIMS 64
 static inline size_t tern_attention_scratch_floats(size_t seq_len) {
-  return TERN_ATTENTION_SCORE_ROWS * tern_round_up(seq_len, 16);
+  return (TERN_ATTENTION_SCORE_ROWS + 2 * TERN_ATTENTION_KEY_DIMS) * tern_round_up(seq_len, 16);
 }
 
 /* One head of self-attention over one text of seq_len tokens:

@@ -13,8 +13,6 @@
 #include <arm_neon.h>
 #include <string.h>
 
-#include "arm/gemm_panel.h"
-#include "arm/int8_epilogue.h"
 #include "arm/kernels_arm.h"
 
 #define ROWS 4
@@ -65,68 +63,18 @@ static inline __attribute__((always_inline)) void dot_block(size_t rows, size_t 
   }
 }
 
-static inline __attribute__((always_inline)) void gemm_rows(size_t rows, size_t row, size_t n, size_t k_blocks,
-                                                            const int8_t *a, size_t a_stride, const float *a_scale,
-                                                            const int32_t *a_zero_point, const int8_t *w_packed,
-                                                            const float *w_scale, const int32_t *w_sums,
-                                                            const float *bias, float *y, size_t y_stride,
-                                                            tern_activation act) {
-  const size_t block_bytes = TERN_PACK_NR * TERN_PACK_KR;
-  for (size_t first_col = 0; first_col < n; first_col += TERN_PACK_NR) {
-    int32x4_t acc[ROWS][4];
-    dot_block(rows, k_blocks, a + row * a_stride, a_stride,
-              w_packed + (first_col / TERN_PACK_NR) * k_blocks * block_bytes, acc);
-    const size_t cols = n - first_col < TERN_PACK_NR ? n - first_col : TERN_PACK_NR;
-    for (size_t r = 0; r < rows; r++)
-      tern_arm_int8_epilogue(cols, acc[r], a_scale[row + r], a_zero_point != NULL ? a_zero_point[row + r] : 0,
-                             w_scale + first_col, w_sums != NULL ? w_sums + first_col : NULL,
-                             bias != NULL ? bias + first_col : NULL, y + (row + r) * y_stride + first_col, act);
-  }
-}
-
-/* Rows tile by tile over n columns; remainder rows run 2- and 1-row tiles. */
-static void row_tiles(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride, const float *a_scale,
-                      const int32_t *a_zero_point, const int8_t *w_packed, const float *w_scale, const int32_t *w_sums,
-                      const float *bias, float *y, size_t y_stride, tern_activation act) {
-  const size_t k_blocks = tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR;
-  size_t row = 0;
-  for (; row + 4 <= m; row += 4)
-    gemm_rows(4, row, n, k_blocks, a, a_stride, a_scale, a_zero_point, w_packed, w_scale, w_sums, bias, y, y_stride,
-              act);
-  if (row + 2 <= m) {
-    gemm_rows(2, row, n, k_blocks, a, a_stride, a_scale, a_zero_point, w_packed, w_scale, w_sums, bias, y, y_stride,
-              act);
-    row += 2;
-  }
-  if (row < m)
-    gemm_rows(1, row, n, k_blocks, a, a_stride, a_scale, a_zero_point, w_packed, w_scale, w_sums, bias, y, y_stride,
-              act);
-}
-
-/* Both GEMMs, panel by panel (arm/gemm_panel.h); a_zero_point and w_sums NULL for symmetric rows. */
-static void gemm_4x16c4(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride, const float *a_scale,
-                        const int32_t *a_zero_point, const int8_t *w_packed, const float *w_scale,
-                        const int32_t *w_sums, const float *bias, float *y, size_t y_stride, tern_activation act) {
-  const size_t k_blocks = tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR;
-  const size_t panel = m > ROWS ? tern_arm_panel_columns(k_blocks) : n; /* one row tile: nothing to reuse */
-  for (size_t first_col = 0; first_col < n; first_col += panel) {
-    const size_t cols = n - first_col < panel ? n - first_col : panel;
-    row_tiles(m, cols, k, a, a_stride, a_scale, a_zero_point,
-              w_packed + (first_col / TERN_PACK_NR) * k_blocks * TERN_PACK_NR * TERN_PACK_KR, w_scale + first_col,
-              w_sums != NULL ? w_sums + first_col : NULL, bias != NULL ? bias + first_col : NULL, y + first_col,
-              y_stride, act);
-  }
-}
+#define TERN_ARM_GEMM_DOT_BLOCK
+#include "arm/gemm_driver.h"
 
 void tern_gemm_qd8_f32_4x16c4__neondot(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                        const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
                                        const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
                                        size_t y_stride, tern_activation act) {
-  gemm_4x16c4(m, n, k, a, a_stride, a_scale, a_zero_point, w_packed, w_scale, w_sums, bias, y, y_stride, act);
+  gemm_panels(m, n, k, a, a_stride, a_scale, a_zero_point, w_packed, w_scale, w_sums, bias, y, y_stride, act);
 }
 
 void tern_gemm_qs8_f32_4x16c4__neondot(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                        const float *a_scale, const int8_t *w_packed, const float *w_scale,
                                        const float *bias, float *y, size_t y_stride, tern_activation act) {
-  gemm_4x16c4(m, n, k, a, a_stride, a_scale, NULL, w_packed, w_scale, NULL, bias, y, y_stride, act);
+  gemm_panels(m, n, k, a, a_stride, a_scale, NULL, w_packed, w_scale, NULL, bias, y, y_stride, act);
 }
