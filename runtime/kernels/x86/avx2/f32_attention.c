@@ -3,7 +3,7 @@
  *   1. K is transposed once per head into the scratch (kt[d][j], keys padded with zeros to a multiple of 16),
  *      so QK^T needs no horizontal sums: each step broadcasts q[r][d] of 4 query rows and loads 16 keys'
  *      kt[d][j..j+15], 8 accumulators of 8 FMAs on 6 loads.
- *   2. Scores past seq_len become -inf, so the softmax runs on whole vectors (exp(-inf) = 0).
+ *   2. Scores past seq_len become -inf, so the softmax runs on whole vectors (exp_nonpositive below).
  *   3. P.V: V is copied into the scratch as contiguous rows padded to 16 columns (the encoder's rows are a
  *      hidden-size stride apart: a head's rows would share a few L1 sets); 4 query rows x 16 columns per
  *      pass over V, 8 accumulators, each V load used 4 times.
@@ -18,12 +18,37 @@
 
 enum { TILE_ROWS = 4, KEY_TILE = 16 };
 
+/* kt[d][j] = k[j][d] for keys [0, seq_len), zeros up to padded_len: 8 x 8 blocks in registers, the edges
+ * one float at a time. */
 static void transpose_keys(size_t seq_len, size_t padded_len, size_t head_dim, const float *k, size_t k_stride,
                            float *kt) {
-  for (size_t j = 0; j < seq_len; j++) {
-    const float *k_row = k + j * k_stride;
-    for (size_t d = 0; d < head_dim; d++) kt[d * padded_len + j] = k_row[d];
+  const size_t full_keys = seq_len / 8 * 8, full_dims = head_dim / 8 * 8;
+  for (size_t j = 0; j < full_keys; j += 8) {
+    const float *k_block = k + j * k_stride;
+    for (size_t d = 0; d < full_dims; d += 8) {
+      __m256 row[8], half[8], quarter[8];
+      for (size_t i = 0; i < 8; i++) row[i] = _mm256_loadu_ps(k_block + i * k_stride + d);
+      for (size_t i = 0; i < 8; i += 2) {
+        half[i] = _mm256_unpacklo_ps(row[i], row[i + 1]);
+        half[i + 1] = _mm256_unpackhi_ps(row[i], row[i + 1]);
+      }
+      for (size_t i = 0; i < 8; i += 4) {
+        quarter[i] = _mm256_shuffle_ps(half[i], half[i + 2], 0x44);
+        quarter[i + 1] = _mm256_shuffle_ps(half[i], half[i + 2], 0xEE);
+        quarter[i + 2] = _mm256_shuffle_ps(half[i + 1], half[i + 3], 0x44);
+        quarter[i + 3] = _mm256_shuffle_ps(half[i + 1], half[i + 3], 0xEE);
+      }
+      float *kt_block = kt + d * padded_len + j;
+      for (size_t i = 0; i < 4; i++) {
+        _mm256_store_ps(kt_block + i * padded_len, _mm256_permute2f128_ps(quarter[i], quarter[i + 4], 0x20));
+        _mm256_store_ps(kt_block + (i + 4) * padded_len, _mm256_permute2f128_ps(quarter[i], quarter[i + 4], 0x31));
+      }
+    }
+    for (size_t i = 0; i < 8; i++)
+      for (size_t d = full_dims; d < head_dim; d++) kt[d * padded_len + j + i] = k_block[i * k_stride + d];
   }
+  for (size_t j = full_keys; j < seq_len; j++)
+    for (size_t d = 0; d < head_dim; d++) kt[d * padded_len + j] = k[j * k_stride + d];
   for (size_t d = 0; d < head_dim; d++)
     for (size_t j = seq_len; j < padded_len; j++) kt[d * padded_len + j] = 0.0f;
 }
@@ -61,20 +86,10 @@ static void scores_tile(size_t rows, size_t padded_len, size_t head_dim, const f
       a20 = _mm256_fmadd_ps(b2, k0, a20), a21 = _mm256_fmadd_ps(b2, k1, a21);
       a30 = _mm256_fmadd_ps(b3, k0, a30), a31 = _mm256_fmadd_ps(b3, k1, a31);
     }
-    float *s = scores + j;
-    _mm256_store_ps(s, _mm256_mul_ps(a00, scale_vector));
-    _mm256_store_ps(s + 8, _mm256_mul_ps(a01, scale_vector));
-    if (rows > 1) {
-      _mm256_store_ps(s + scores_stride, _mm256_mul_ps(a10, scale_vector));
-      _mm256_store_ps(s + scores_stride + 8, _mm256_mul_ps(a11, scale_vector));
-    }
-    if (rows > 2) {
-      _mm256_store_ps(s + 2 * scores_stride, _mm256_mul_ps(a20, scale_vector));
-      _mm256_store_ps(s + 2 * scores_stride + 8, _mm256_mul_ps(a21, scale_vector));
-    }
-    if (rows > 3) {
-      _mm256_store_ps(s + 3 * scores_stride, _mm256_mul_ps(a30, scale_vector));
-      _mm256_store_ps(s + 3 * scores_stride + 8, _mm256_mul_ps(a31, scale_vector));
+    const __m256 tile[TILE_ROWS][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
+    for (size_t r = 0; r < rows; r++) {
+      _mm256_store_ps(scores + r * scores_stride + j, _mm256_mul_ps(tile[r][0], scale_vector));
+      _mm256_store_ps(scores + r * scores_stride + j + 8, _mm256_mul_ps(tile[r][1], scale_vector));
     }
   }
 }
