@@ -11,11 +11,11 @@
 /* Escaped replacements are counted in uint32_t (' ' counts 3). */
 #define MAX_REPLACEMENT_BYTES (1u << 30)
 
-static tern_status fail(char *err, size_t err_size, const char *fmt, ...) {
+tern_status tern_sentencepiece_fail(char *err, size_t err_size, const char *format, ...) {
   if (err && err_size) {
     va_list args;
-    va_start(args, fmt);
-    vsnprintf(err, err_size, fmt, args);
+    va_start(args, format);
+    vsnprintf(err, err_size, format, args);
     va_end(args);
   }
   return TERN_ERR_BAD_TOKENIZER;
@@ -106,10 +106,10 @@ static tern_status check_leaves(tern_charsmap *m, const child_index *index, chec
       const uint32_t unit = m->units[child];
       if (!tern_darts_has_leaf(unit)) continue;
       const uint32_t leaf = child ^ tern_darts_offset(unit);
-      if (leaf >= n) return fail(err, err_size, "sentencepiece: charsmap leaf index %u out of range (%u units)", leaf, n);
+      if (leaf >= n) return tern_sentencepiece_fail(err, err_size, "sentencepiece: charsmap leaf index %u out of range (%u units)", leaf, n);
       const uint32_t value = tern_darts_value(m->units[leaf]);
       if (value >= m->replacements_size)
-        return fail(err, err_size, "sentencepiece: charsmap value %u outside the %u-byte replacement blob", value,
+        return tern_sentencepiece_fail(err, err_size, "sentencepiece: charsmap value %u outside the %u-byte replacement blob", value,
                     m->replacements_size);
       const size_t ratio = ((size_t)w->escaped[value] + w->depth[child] - 1) / w->depth[child];
       if (ratio > max_ratio) max_ratio = ratio;
@@ -140,7 +140,7 @@ static tern_status check_cycles(tern_charsmap *m, const child_index *index, chec
       continue;
     }
     const uint32_t child = index->bucket_units[frame[1]++];
-    if (w->state[child] == 2) return fail(err, err_size, "sentencepiece: charsmap trie has a cycle through unit %u", child);
+    if (w->state[child] == 2) return tern_sentencepiece_fail(err, err_size, "sentencepiece: charsmap trie has a cycle through unit %u", child);
     if (w->state[child] == 3) {
       if (w->depth[child] + 1 > w->depth[pos]) w->depth[pos] = w->depth[child] + 1;
     } else {
@@ -187,19 +187,19 @@ tern_status tern_charsmap_load(const tern_allocator *allocator, const uint8_t *b
                                tern_charsmap *out, char *err, size_t err_size) {
   memset(out, 0, sizeof *out);
   if (size == 0) return TERN_OK;
-  if (size <= 4) return fail(err, err_size, "sentencepiece: charsmap of %u bytes is too short", size);
+  if (size <= 4) return tern_sentencepiece_fail(err, err_size, "sentencepiece: charsmap of %u bytes is too short", size);
   const uint32_t trie_size = (uint32_t)blob[0] | (uint32_t)blob[1] << 8 | (uint32_t)blob[2] << 16 | (uint32_t)blob[3] << 24;
   if (trie_size >= size - 4 || trie_size < 4)
-    return fail(err, err_size, "sentencepiece: charsmap trie size %u does not fit the %u-byte blob", trie_size, size);
+    return tern_sentencepiece_fail(err, err_size, "sentencepiece: charsmap trie size %u does not fit the %u-byte blob", trie_size, size);
   tern_charsmap m;
   memset(&m, 0, sizeof m);
   m.unit_count = trie_size / 4;
   m.replacements = (const char *)blob + 4 + trie_size;
   m.replacements_size = size - 4 - trie_size;
   if (m.replacements[m.replacements_size - 1] != '\0')
-    return fail(err, err_size, "sentencepiece: charsmap replacement blob is not NUL-terminated");
+    return tern_sentencepiece_fail(err, err_size, "sentencepiece: charsmap replacement blob is not NUL-terminated");
   if (m.replacements_size > MAX_REPLACEMENT_BYTES)
-    return fail(err, err_size, "sentencepiece: charsmap replacement blob of %u bytes is too large", m.replacements_size);
+    return tern_sentencepiece_fail(err, err_size, "sentencepiece: charsmap replacement blob of %u bytes is too large", m.replacements_size);
   if (host_is_little_endian() && (uintptr_t)(blob + 4) % _Alignof(uint32_t) == 0) {
     m.units = (const uint32_t *)(const void *)(blob + 4);
   } else {

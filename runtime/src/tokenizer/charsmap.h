@@ -30,6 +30,14 @@ typedef struct tern_charsmap {
   size_t max_ratio;           /* max over keys of ceil(escaped replacement bytes / key bytes); ' ' escapes to 3 */
 } tern_charsmap;
 
+/* Writes a printf-style message to err (when err_size > 0) and returns TERN_ERR_BAD_TOKENIZER: the one
+ * error helper of the SentencePiece tokenizer (sentencepiece.c) and its charsmap check. */
+tern_status tern_sentencepiece_fail(char *err, size_t err_size, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* size 0: an empty charsmap (max_ratio 0). TERN_ERR_BAD_TOKENIZER with a message on a malformed blob,
  * TERN_ERR_OUT_OF_MEMORY; on failure nothing is left to free. */
 tern_status tern_charsmap_load(const tern_allocator *allocator, const uint8_t *blob, uint32_t size,

@@ -2,7 +2,6 @@
 #include "tokenizer/sentencepiece.h"
 
 #include <float.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,16 +41,6 @@ struct tern_sp_model {
   uint32_t special_count;
 };
 
-static tern_status fail(char *err, size_t err_size, const char *fmt, ...) {
-  if (err && err_size) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err, err_size, fmt, args);
-    va_end(args);
-  }
-  return TERN_ERR_BAD_TOKENIZER;
-}
-
 /* Pieces are looked up whole (piece_hash.h): a walk from one text position hashes one more byte per
  * step and probes where the candidate ends a character, which is where a trie walk would test a node. */
 static const tern_str no_prefix = {"", 0};
@@ -63,7 +52,7 @@ static tern_status index_pieces(const tern_allocator *allocator, const tern_toke
   tern_status status = tern_piece_hash_build(allocator, spec->pieces, spec->vocab_size, spec->piece_types, type_mask,
                                              scored, out, &duplicate, &duplicate_of);
   if (status == TERN_ERR_BAD_TOKENIZER)
-    return fail(err, err_size, "sentencepiece: piece %u \"%.*s\" duplicates piece %u", duplicate,
+    return tern_sentencepiece_fail(err, err_size, "sentencepiece: piece %u \"%.*s\" duplicates piece %u", duplicate,
                 (int)spec->pieces[duplicate].len, spec->pieces[duplicate].ptr, duplicate_of);
   if (status != TERN_OK && err && err_size) snprintf(err, err_size, "sentencepiece: out of memory");
   return status;
@@ -107,9 +96,9 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
     return TERN_ERR_INVALID_ARGUMENT;
   }
   if (spec->vocab_size == 0 || !spec->pieces || !spec->scores || !spec->piece_types)
-    return fail(err, err_size, "sentencepiece: vocabulary, scores or piece types missing");
+    return tern_sentencepiece_fail(err, err_size, "sentencepiece: vocabulary, scores or piece types missing");
   if (spec->precompiled_charsmap_size && !spec->precompiled_charsmap)
-    return fail(err, err_size, "sentencepiece: charsmap size %u without data", spec->precompiled_charsmap_size);
+    return tern_sentencepiece_fail(err, err_size, "sentencepiece: charsmap size %u without data", spec->precompiled_charsmap_size);
   const tern_allocator *allocator = spec->allocator != NULL ? spec->allocator : &tern_libc_allocator;
   tern_sp_model *m = tern_allocate_zeroed(allocator, 1, sizeof *m);
   if (!m) {
@@ -132,23 +121,23 @@ tern_status tern_sp_create(const tern_tokenizer_spec *spec, tern_sp_model **out,
   for (uint32_t id = 0; id < spec->vocab_size && status == TERN_OK; id++) {
     uint8_t type = spec->piece_types[id];
     if (type < SP_NORMAL || type > SP_BYTE) {
-      status = fail(err, err_size, "sentencepiece: piece %u has type %u (expected 1..6)", id, type);
+      status = tern_sentencepiece_fail(err, err_size, "sentencepiece: piece %u has type %u (expected 1..6)", id, type);
     } else if (!spec->pieces[id].ptr || spec->pieces[id].len == 0) {
-      status = fail(err, err_size, "sentencepiece: piece %u is empty", id);
+      status = tern_sentencepiece_fail(err, err_size, "sentencepiece: piece %u is empty", id);
     } else if (type == SP_UNKNOWN) {
-      if (m->unk_id >= 0) status = fail(err, err_size, "sentencepiece: pieces %d and %u are both <unk>", m->unk_id, id);
+      if (m->unk_id >= 0) status = tern_sentencepiece_fail(err, err_size, "sentencepiece: pieces %d and %u are both <unk>", m->unk_id, id);
       m->unk_id = (int32_t)id;
     } else if (type == SP_NORMAL) {
       float s = spec->scores[id];
-      if (s != s) status = fail(err, err_size, "sentencepiece: piece %u has a NaN score", id);
+      if (s != s) status = tern_sentencepiece_fail(err, err_size, "sentencepiece: piece %u has a NaN score", id);
       if (s < m->min_score) m->min_score = s;
     }
     if (type == SP_NORMAL || type == SP_USER_DEFINED || type == SP_UNUSED) piece_bytes += spec->pieces[id].len;
     if (type == SP_USER_DEFINED) user_bytes += spec->pieces[id].len;
     if (type == SP_USER_DEFINED && spec->pieces[id].len > longest_user_defined) longest_user_defined = spec->pieces[id].len;
   }
-  if (status == TERN_OK && m->unk_id < 0) status = fail(err, err_size, "sentencepiece: no <unk> piece (type 2)");
-  if (status == TERN_OK && piece_bytes == 0) status = fail(err, err_size, "sentencepiece: no normal pieces");
+  if (status == TERN_OK && m->unk_id < 0) status = tern_sentencepiece_fail(err, err_size, "sentencepiece: no <unk> piece (type 2)");
+  if (status == TERN_OK && piece_bytes == 0) status = tern_sentencepiece_fail(err, err_size, "sentencepiece: no normal pieces");
   if (status == TERN_OK)
     status = index_pieces(allocator, spec, 1u << SP_NORMAL | 1u << SP_USER_DEFINED | 1u << SP_UNUSED, &m->pieces, err,
                           err_size);
