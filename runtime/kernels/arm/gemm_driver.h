@@ -1,5 +1,5 @@
 /* gemm_driver.h — the loops every ARM int8 GEMM shares around its microkernel: L2 column panels
- * (gemm_panel.h), row tiles of ROWS, then 2 and 1 rows, and per 16-column block the epilogue.
+ * (../gemm_panel.h), row tiles of ROWS, then 2 and 1 rows, and per 16-column block the epilogue.
  *
  * A template in the XNNPACK manner: a kernel file defines ROWS and either its own gemm_rows, or a
  * dot_block(rows, k_blocks, a, a_stride, w_block, int32x4_t acc[ROWS][4]) plus TERN_ARM_GEMM_DOT_BLOCK,
@@ -8,7 +8,7 @@
 #ifndef TERN_ARM_GEMM_DRIVER_H
 #define TERN_ARM_GEMM_DRIVER_H
 
-#include "arm/gemm_panel.h"
+#include "gemm_panel.h"
 #include "arm/int8_epilogue.h"
 
 #if defined(TERN_ARM_GEMM_DOT_BLOCK)
@@ -59,7 +59,7 @@ static void gemm_panels(size_t m, size_t n, size_t k, const int8_t *a, size_t a_
                         const int32_t *a_zero_point, const int8_t *w_packed, const float *w_scale,
                         const int32_t *w_sums, const float *bias, float *y, size_t y_stride, tern_activation act) {
   const size_t k_blocks = tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR;
-  const size_t panel = m > ROWS ? tern_arm_panel_columns(k_blocks) : n; /* one row tile: nothing to reuse */
+  const size_t panel = m > ROWS ? tern_gemm_panel_columns(k_blocks, 1) : n; /* one row tile: nothing to reuse */
   for (size_t first_col = 0; first_col < n; first_col += panel) {
     const size_t cols = n - first_col < panel ? n - first_col : panel;
     row_tiles(m, cols, k, a, a_stride, a_scale, a_zero_point,

@@ -1,12 +1,12 @@
 /* gemm_epilogue.h — the parts of the AVX2-width int8 GEMMs that do not depend on how the int32 products are
- * made (the avx2 sign trick, the avxvnni vpdpbusd): arguments, the f32 epilogue and the L2 column panels.
+ * made (the avx2 sign trick, the avxvnni vpdpbusd): arguments, the f32 epilogue (the L2 column panels: gemm_panel.h).
  * For files compiled with AVX2 (avx2/, avxvnni/) and -ffp-contract=off. */
 #ifndef TERN_X86_GEMM_EPILOGUE_H
 #define TERN_X86_GEMM_EPILOGUE_H
 
 #include <immintrin.h>
 
-#include "cpu_features.h"
+#include "gemm_panel.h"
 #include "kernels.h"
 
 /* y[0..cols) = (float)(acc - zero_point * w_sums) * (a_scale * w_scale) + bias (ReLU applied when asked),
@@ -54,14 +54,5 @@ typedef struct gemm_args {
   float *y;
   tern_activation act;
 } gemm_args;
-
-/* Columns per panel: whole 16-channel blocks whose packed weights fill about half of L2. */
-static inline size_t gemm_panel_columns(size_t k_blocks) {
-  size_t l2_bytes = tern_cpu_info_get()->l2_bytes;
-  if (l2_bytes == 0) l2_bytes = 512 * 1024;
-  const size_t block_bytes = (k_blocks > 0 ? k_blocks : 1) * TERN_PACK_NR * TERN_PACK_KR;
-  const size_t blocks = l2_bytes / 2 / block_bytes;
-  return (blocks > 0 ? blocks : 1) * TERN_PACK_NR;
-}
 
 #endif /* TERN_X86_GEMM_EPILOGUE_H */

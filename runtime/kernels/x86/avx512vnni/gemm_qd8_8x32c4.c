@@ -24,7 +24,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "cpu_features.h"
+#include "gemm_panel.h"
 #include "x86/kernels_x86.h"
 
 #define MR 8 /* rows per tile */
@@ -151,18 +151,10 @@ static inline __attribute__((always_inline)) void gemm_rows(size_t rows, size_t 
   }
 }
 
-/* Columns per panel: an even number of 16-channel blocks whose packed weights fill about half of L2. */
-static size_t panel_columns(size_t k_blocks) {
-  size_t l2_bytes = tern_cpu_info_get()->l2_bytes;
-  if (l2_bytes == 0) l2_bytes = 512 * 1024;
-  const size_t block_bytes = (k_blocks > 0 ? k_blocks : 1) * TERN_PACK_NR * TERN_PACK_KR;
-  const size_t blocks = l2_bytes / 2 / block_bytes / NB * NB;
-  return (blocks > 0 ? blocks : NB) * TERN_PACK_NR;
-}
-
 static void gemm_8x32c4(size_t m, const gemm_args *g) {
   if (g->n == 0) return;
-  const size_t panel = m > MR ? panel_columns(g->k_blocks) : g->n; /* one row group: nothing to reuse */
+  /* Panels of whole 32-channel tiles; one row group has nothing to reuse. */
+  const size_t panel = m > MR ? tern_gemm_panel_columns(g->k_blocks, NB) : g->n;
   for (size_t first_col = 0; first_col < g->n; first_col += panel) {
     /* end_col: a multiple of 16 inside the matrix, or n for the last panel. */
     const size_t end_col = g->n - first_col < panel ? g->n : first_col + panel;

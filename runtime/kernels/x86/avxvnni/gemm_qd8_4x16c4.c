@@ -98,7 +98,7 @@ static inline __attribute__((always_inline)) void gemm_rows(size_t rows, size_t 
 }
 
 static void gemm_4x16c4(size_t m, const gemm_args *g) {
-  const size_t panel = m > MR ? gemm_panel_columns(g->k_blocks) : g->n; /* one row group: nothing to reuse */
+  const size_t panel = m > MR ? tern_gemm_panel_columns(g->k_blocks, 1) : g->n; /* one row group: nothing to reuse */
   for (size_t first_col = 0; first_col < g->n; first_col += panel) {
     const size_t end_col = g->n - first_col < panel ? g->n : first_col + panel;
     size_t row = 0;
