@@ -94,3 +94,53 @@ def test_compare_on_albert_tiny_writes_json_table_and_plot(tern_bench, albert_ti
         assert runtime["peak_rss_minus_baseline_kib"] > 0 and runtime["file_bytes"] > 0
     assert png_size(tmp_path / "cmp.png") == (1500, 450)
     assert "| 16 | 3 |" in (tmp_path / "cmp.md").read_text()
+
+
+def test_markdown_table_with_the_7bit_tern_runtime_has_its_own_ratio_columns():
+    import compare_ort
+
+    comparison = json.loads(RECORDED.read_text())
+    runtimes = comparison["runtimes"]
+    comparison["runtimes"] = {"tern": runtimes["tern"], "tern_a7": dict(runtimes["tern"]),
+                              "ort_fp32": runtimes["ort_fp32"], "ort_int8": runtimes["ort_int8"]}
+    for row in comparison["rows"]:
+        row["tern_a7"] = {key: value * 0.5 for key, value in row["tern"].items()}
+        for peer in ("ort_fp32", "ort_int8"):
+            row["ratio_tern_a7_" + peer] = row["tern_a7"]["p50_ms"] / row[peer]["p50_ms"]
+    table = compare_ort.markdown(comparison)
+    header = next(line for line in table.splitlines() if line.startswith("| seq len"))
+    assert [c.strip() for c in header.strip("|").split("|")][3:] == [
+        "tern p50 ms", "tern a7 p50 ms", "ORT fp32 p50 ms", "ORT int8 p50 ms",
+        "tern/fp32", "tern/int8", "tern a7/fp32", "tern a7/int8"]
+    first = comparison["rows"][0]
+    cells = [c.strip() for c in next(line for line in table.splitlines()
+                                     if line.startswith("| ") and line[2:3].isdigit()).strip("|").split("|")]
+    assert float(cells[4]) == pytest.approx(first["tern_a7"]["p50_ms"], abs=0.01)
+    assert float(cells[10]) == pytest.approx(first["ratio_tern_a7_ort_int8"], abs=0.01)
+    assert "--activation-bits 7" in table
+
+
+def test_accuracy_metrics_are_one_for_the_reference_and_drop_with_noise():
+    import numpy as np
+    from accuracy_ort import metrics
+
+    rng = np.random.default_rng(7)
+    reference = rng.standard_normal((40, 16)).astype(np.float32)
+    same = metrics(reference * 3.0, reference)  # scale does not matter: cosine
+    assert same["min_cosine"] == pytest.approx(1.0) and same["top10_overlap"] == 1.0
+    noisy = metrics(reference + 0.5 * rng.standard_normal(reference.shape).astype(np.float32), reference)
+    assert noisy["min_cosine"] < 0.99 and noisy["top10_overlap"] < 1.0
+
+
+def test_accuracy_of_minilm_through_tern_run_matches_the_e2e_threshold(build_dir, minilm, tmp_path):
+    tern_run = build_dir / "bin" / "tern-run"
+    if not tern_run.exists():
+        pytest.skip(f"{tern_run} not built")
+    out = tmp_path / "accuracy.json"
+    completed = run(python_tool("accuracy_ort.py") + [minilm, "--tern-run", tern_run, "--json", out,
+                                                      "--onnx", tmp_path / "absent.onnx"])
+    assert completed.returncode == 0, completed.stderr
+    assert "not found" in completed.stderr  # no ONNX files here: ORT rows are left out, said so
+    result = json.loads(out.read_text())["results"]["tern default"]
+    # The text path (tern's own tokenizer on corpus.txt) must give what tests/e2e gives on the fixture ids.
+    assert result["min_cosine"] >= 0.998 and result["top10_overlap"] >= 0.95

@@ -8,6 +8,9 @@ For each batch size, every round runs tern-bench --json, then ONNX Runtime fp32 
 process, tools/bench/ort_worker.py, so peak RSS is per runtime); the next round runs them in the reverse
 order; the table reports the median over rounds. Batches above 1 have mixed lengths (L/N, 2L/N, ..., L):
 tern runs them ragged, ONNX Runtime padded to the longest with an attention mask, as applications do.
+With --activation-bits-too 7, a second tern runtime ("tern_a7": tern-bench --activation-bits 7, the
+opt-in 7-bit activation mode) runs in the same rounds and gets its own ratio columns; its accuracy cost is
+measured by tools/bench/accuracy_ort.py.
 Writes OUT_DIR/NAME.json (everything, schema "tern-compare/1", docs/BENCHMARKS.md), OUT_DIR/NAME.md (table
 of ratios tern / ORT; below 1 means tern is faster) and OUT_DIR/NAME.png (tools/bench/plot_compare.py).
 
@@ -29,6 +32,11 @@ from export_onnx import onnx_paths_for  # noqa: E402
 import plot_compare  # noqa: E402
 
 RUNTIMES = ("tern", "ort_fp32", "ort_int8")
+TERN_A7 = "tern_a7"  # tern with --activation-bits 7, when asked for
+
+
+def tern_runtimes(runtimes):
+    return [r for r in runtimes if r.startswith("tern")]
 
 
 def parse_int_list(text):
@@ -60,7 +68,7 @@ def run_json(command):
     return json.loads(completed.stdout)
 
 
-def tern_command(args, seq_lens, batch, inputs_path=None):
+def tern_command(args, seq_lens, batch, inputs_path=None, activation_bits=None):
     command = [args.tern_bench, args.model, "--json", "--quiet", "--threads", str(args.threads),
                "--warmup", str(args.warmup), "--runs", str(args.runs), "--seq-len", ",".join(map(str, seq_lens)),
                "--batch", str(batch), "--seed", str(args.seed)]
@@ -72,6 +80,8 @@ def tern_command(args, seq_lens, batch, inputs_path=None):
         command += ["--isa", args.isa]
     if inputs_path:
         command += ["--save-inputs", inputs_path]
+    if activation_bits:
+        command += ["--activation-bits", str(activation_bits)]
     return command
 
 
@@ -90,7 +100,7 @@ def median_row(samples):
     return row
 
 
-def summarize(args, raw, onnx_files, seq_lens):
+def summarize(args, raw, onnx_files, seq_lens, runtimes=RUNTIMES):
     first_tern = raw["tern"][0]
     comparison = {
         "schema": "tern-compare/1",
@@ -104,13 +114,13 @@ def summarize(args, raw, onnx_files, seq_lens):
         "rows": [],
         "raw": raw,
     }
-    sizes = {"tern": os.path.getsize(args.model), "ort_fp32": os.path.getsize(onnx_files["ort_fp32"]),
+    sizes = {"tern": os.path.getsize(args.model), TERN_A7: os.path.getsize(args.model), "ort_fp32": os.path.getsize(onnx_files["ort_fp32"]),
              "ort_int8": os.path.getsize(onnx_files["ort_int8"])}
     smallest_batch = min(args.batch)
-    for runtime in RUNTIMES:
+    for runtime in runtimes:
         # Load and first-result times from the smallest batch (the latency case); peaks from every run.
         runs = [r for r in raw[runtime] if r["results"][0]["batch"] == smallest_batch]
-        if runtime == "tern":
+        if runtime.startswith("tern"):
             load_ms = statistics.median(r["load"]["cold_ms"] for r in runs)
             first_ms = statistics.median(r["load"]["time_to_first_result_ms"] for r in runs)
             version = first_tern["tern_version"]
@@ -128,27 +138,36 @@ def summarize(args, raw, onnx_files, seq_lens):
     for batch in args.batch:
         for seq_len in seq_lens:
             row = {"seq_len": seq_len, "batch": batch}
-            for runtime in RUNTIMES:
+            for runtime in runtimes:
                 samples = [res for run in raw[runtime] for res in run["results"]
                            if res["seq_len"] == seq_len and res["batch"] == batch]
                 row[runtime] = median_row(samples) if samples else None
                 if samples:
                     row["tokens"] = samples[0]["tokens"]
-            for peer in ("ort_fp32", "ort_int8"):
-                ok = row["tern"] and row[peer]
-                row["ratio_" + peer] = row["tern"]["p50_ms"] / row[peer]["p50_ms"] if ok else None
+            for tern in tern_runtimes(runtimes):
+                for peer in ("ort_fp32", "ort_int8"):
+                    ok = row[tern] and row[peer]
+                    prefix = "ratio_" if tern == "tern" else f"ratio_{tern}_"
+                    row[prefix + peer] = row[tern]["p50_ms"] / row[peer]["p50_ms"] if ok else None
             comparison["rows"].append(row)
     return comparison
 
 
+LABELS = {"tern": "tern", TERN_A7: "tern a7", "ort_fp32": "ORT fp32", "ort_int8": "ORT int8"}
+
+
 def markdown(comparison):
     runtimes = comparison["runtimes"]
+    names = list(runtimes)
+    terns = tern_runtimes(names)
     lines = [f"**{comparison['model']['name']}** on {comparison['system']['cpu']}, "
              f"{comparison['threads']} thread(s), tern kernels: {comparison['system']['kernel_set']}, "
              f"ONNX Runtime {runtimes['ort_fp32']['version']}; median of {comparison['settings']['rounds']} rounds "
-             "(alternating order). Ratio = tern p50 / ORT p50 (below 1: tern faster).", "",
-             "| seq len | batch | tokens | tern p50 ms | ORT fp32 p50 ms | ORT int8 p50 ms | tern/fp32 | tern/int8 |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "(alternating order). Ratio = tern p50 / ORT p50 (below 1: tern faster)"
+             + ("; tern a7 = --activation-bits 7." if TERN_A7 in terns else "."), ""]
+    ratio_names = [f"{LABELS[t]}/{peer}" for t in terns for peer in ("fp32", "int8")]
+    header = ["seq len", "batch", "tokens"] + [f"{LABELS[r]} p50 ms" for r in names] + ratio_names
+    lines += ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
 
     def cell(row, runtime):
         return f"{row[runtime]['p50_ms']:.2f}" if row[runtime] else "-"
@@ -157,16 +176,19 @@ def markdown(comparison):
         return f"{value:.2f}" if value is not None else "-"
 
     for row in comparison["rows"]:
-        lines.append(f"| {row['seq_len']} | {row['batch']} | {row.get('tokens', '-')} | {cell(row, 'tern')} | "
-                     f"{cell(row, 'ort_fp32')} | {cell(row, 'ort_int8')} | {ratio(row['ratio_ort_fp32'])} | "
-                     f"{ratio(row['ratio_ort_int8'])} |")
-    lines += ["", "| | tern | ORT fp32 | ORT int8 |", "|---|---:|---:|---:|"]
-    lines.append("| file size (MB) | " + " | ".join(f"{runtimes[r]['file_bytes'] / 1e6:.2f}" for r in RUNTIMES) + " |")
+        cells = [str(row["seq_len"]), str(row["batch"]), str(row.get("tokens", "-"))]
+        cells += [cell(row, r) for r in names]
+        for tern in terns:
+            prefix = "ratio_" if tern == "tern" else f"ratio_{tern}_"
+            cells += [ratio(row[prefix + "ort_fp32"]), ratio(row[prefix + "ort_int8"])]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "| | " + " | ".join(LABELS[r] for r in names) + " |", "|---|" + "---:|" * len(names)]
+    lines.append("| file size (MB) | " + " | ".join(f"{runtimes[r]['file_bytes'] / 1e6:.2f}" for r in names) + " |")
     lines.append("| peak RSS minus baseline (MiB) | " +
-                 " | ".join(f"{runtimes[r]['peak_rss_minus_baseline_kib'] / 1024:.1f}" for r in RUNTIMES) + " |")
-    lines.append("| load (ms; tern: cold) | " + " | ".join(f"{runtimes[r]['load_ms']:.1f}" for r in RUNTIMES) + " |")
+                 " | ".join(f"{runtimes[r]['peak_rss_minus_baseline_kib'] / 1024:.1f}" for r in names) + " |")
+    lines.append("| load (ms; tern: cold) | " + " | ".join(f"{runtimes[r]['load_ms']:.1f}" for r in names) + " |")
     lines.append("| time to first result (ms) | " +
-                 " | ".join(f"{runtimes[r]['time_to_first_result_ms']:.1f}" for r in RUNTIMES) + " |")
+                 " | ".join(f"{runtimes[r]['time_to_first_result_ms']:.1f}" for r in names) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -188,6 +210,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--out-dir", default=".")
     parser.add_argument("--name", help="output name (default: the .tern name without extension)")
+    parser.add_argument("--activation-bits-too", type=int, choices=[7],
+                        help="also run tern with --activation-bits 7 in the same rounds (runtime tern_a7)")
     args = parser.parse_args(argv)
     args.name = args.name or Path(args.model).name.removesuffix(".tern")
 
@@ -212,22 +236,25 @@ def main(argv=None):
     if not seq_lens:
         parser.error("no sequence length fits the model")
 
-    raw = {runtime: [] for runtime in RUNTIMES}
+    runtimes = RUNTIMES if not args.activation_bits_too else ("tern", TERN_A7) + RUNTIMES[1:]
+    raw = {runtime: [] for runtime in runtimes}
     with tempfile.TemporaryDirectory() as scratch:
         for batch in args.batch:
             inputs_path = os.path.join(scratch, f"inputs-b{batch}.json")
             for round_index in range(args.rounds):
-                order = RUNTIMES if round_index % 2 == 0 else tuple(reversed(RUNTIMES))
+                order = runtimes if round_index % 2 == 0 else tuple(reversed(runtimes))
                 if not os.path.exists(inputs_path):  # ORT needs tern's exact ids before it can run
-                    order = RUNTIMES
+                    order = runtimes
                 for runtime in order:
                     sys.stderr.write(f"batch {batch} round {round_index + 1}/{args.rounds}: {runtime}\n")
                     if runtime == "tern":
                         raw[runtime].append(run_json(tern_command(args, seq_lens, batch, inputs_path)))
+                    elif runtime == TERN_A7:
+                        raw[runtime].append(run_json(tern_command(args, seq_lens, batch, None, 7)))
                     else:
                         raw[runtime].append(run_json(ort_command(args, onnx_files[runtime], inputs_path)))
 
-    comparison = summarize(args, raw, onnx_files, seq_lens)
+    comparison = summarize(args, raw, onnx_files, seq_lens, runtimes)
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"{args.name}.json").write_text(json.dumps(comparison, indent=1) + "\n")

@@ -12,8 +12,8 @@ import sys
 FIGURE_SIZE_INCHES = (15.0, 4.5)
 DPI = 100
 PIXEL_SIZE = (int(FIGURE_SIZE_INCHES[0] * DPI), int(FIGURE_SIZE_INCHES[1] * DPI))
-COLORS = {"tern": "#1b7837", "ort_fp32": "#2166ac", "ort_int8": "#b2182b"}
-LABELS = {"tern": "tern", "ort_fp32": "ORT fp32", "ort_int8": "ORT int8"}
+COLORS = {"tern": "#1b7837", "tern_a7": "#7fbc41", "ort_fp32": "#2166ac", "ort_int8": "#b2182b"}
+LABELS = {"tern": "tern", "tern_a7": "tern a7", "ort_fp32": "ORT fp32", "ort_int8": "ORT int8"}
 
 
 def plot(comparison, png_path):
@@ -22,7 +22,7 @@ def plot(comparison, png_path):
     matplotlib.use("Agg")  # no display on CI or over ssh
     import matplotlib.pyplot as plt
 
-    runtimes = [r for r in ("tern", "ort_fp32", "ort_int8") if r in comparison["runtimes"]]
+    runtimes = [r for r in ("tern", "tern_a7", "ort_fp32", "ort_int8") if r in comparison["runtimes"]]
     figure, (latency_axis, size_axis, rss_axis) = plt.subplots(
         1, 3, figsize=FIGURE_SIZE_INCHES, dpi=DPI, gridspec_kw={"width_ratios": [2.2, 1, 1]})
     title = f"{comparison['model']['name']} on {comparison['system']['cpu']}, {comparison['threads']} thread(s)"
@@ -33,7 +33,9 @@ def plot(comparison, png_path):
         rows = sorted((r for r in comparison["rows"] if r["batch"] == smallest_batch), key=lambda r: r["seq_len"])
         xs = [r["seq_len"] for r in rows if r[runtime] is not None]
         ys = [r[runtime]["p50_ms"] for r in rows if r[runtime] is not None]
-        label = f"tern ({comparison['system']['kernel_set']} kernels)" if runtime == "tern" else LABELS[runtime]
+        label = LABELS[runtime]
+        if runtime.startswith("tern"):
+            label += f" ({comparison['system']['kernel_set']} kernels" + (", 7-bit activations)" if runtime == "tern_a7" else ")")
         latency_axis.plot(xs, ys, marker="o", color=COLORS[runtime], label=label)
     latency_axis.set_xscale("log", base=2)
     latency_axis.set_yscale("log")
