@@ -81,4 +81,4 @@ platforms/raspberrypi/check_embedding.sh "$host_build/bin/tern-run" "$build/bin/
 
 size_file="$build/libtern.stripped.so"
 "$toolchain-strip" --strip-unneeded -o "$size_file" "$build"/runtime/libtern.so
-echo "== libtern.so ($arch, stripped, without XNNPACK): $(stat -c %s "$size_file") bytes"
+echo "== libtern.so ($arch, stripped; XNNPACK not inside): $(stat -c %s "$size_file") bytes"

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 export HOST_BUILD="${HOST_BUILD:-build}"
 export JOBS="${JOBS:-2}"
 # The stripped core library (no XNNPACK) may not pass this without a decision: raise it in the same change
-# that explains why. Goal 300 KB; today aarch64 ~258 KiB, armhf ~210 KiB (docs/PLATFORMS.md, "Sizes").
+# that explains why. Goal 300 KB; sizes in docs/PLATFORMS.md, "Sizes".
 SIZE_BUDGET_BYTES="${SIZE_BUDGET_BYTES:-409600}"
 if [ ! -x "$HOST_BUILD/bin/tern-run" ] || [ ! -d "$HOST_BUILD/models" ]; then
   echo "test_platforms: needs $HOST_BUILD (host build) and $HOST_BUILD/models (models/make_test_models.sh)" >&2
@@ -19,13 +19,35 @@ fi
 start=$SECONDS
 
 for arch in aarch64 armhf; do
+  # The ARM builds link the same pthreadpool, cpuinfo and XNNPACK as the host, from Debian's arm packages
+  # unpacked into a sysroot (scripts/arm_sysroot.sh), so the thread pool and cpuinfo's choice run under qemu
+  # too. If the packages cannot be fetched (a mirror mid-sync), the build goes on without them and says so:
+  # the kernels are still tested, single-threaded.
+  mkdir -p "build-sysroot-$arch"
+  fetch_log="build-sysroot-$arch/fetch.log"
+  if scripts/arm_sysroot.sh "$arch" "build-sysroot-$arch" > "$fetch_log" 2>&1; then
+    export TERN_SYSROOT="$PWD/build-sysroot-$arch"
+    echo "$(tail -n 1 "$fetch_log")"
+  else
+    unset TERN_SYSROOT
+    echo "WARNING: no $arch sysroot (scripts/arm_sysroot.sh failed, see $fetch_log):" \
+         "the $arch build runs without pthreadpool/cpuinfo/XNNPACK" >&2
+    tail -n 5 "$fetch_log" >&2 || true
+  fi
   scripts/cross_build.sh "$arch"
-  size=$(stat -c %s "build-$arch/libtern.stripped.so")
-  if [ "$size" -gt "$SIZE_BUDGET_BYTES" ]; then
-    echo "FAIL: stripped libtern.so for $arch is $size bytes, over the budget of $SIZE_BUDGET_BYTES" >&2
+  # The budget counts the bytes the loader maps from the file (the PT_LOAD segments' file sizes), not the
+  # file size: GNU ld pads the file so the RW segment's offset matches its address modulo the 64 KiB
+  # max-page-size of aarch64, zeros that vary by up to 64 KiB with the layout and compress to nothing in an
+  # APK or XCFramework.
+  library="build-$arch/libtern.stripped.so"
+  readelf_tool="$([ "$arch" = aarch64 ] && echo aarch64-linux-gnu || echo arm-linux-gnueabihf)-readelf"
+  size=0
+  for filesz in $("$readelf_tool" -lW "$library" | awk '$1 == "LOAD" { print $5 }'); do size=$((size + filesz)); done
+  if [ "$size" -le 0 ] || [ "$size" -gt "$SIZE_BUDGET_BYTES" ]; then
+    echo "FAIL: stripped libtern.so for $arch maps $size bytes, over the budget of $SIZE_BUDGET_BYTES" >&2
     exit 1
   fi
-  echo "size budget: $arch $size <= $SIZE_BUDGET_BYTES bytes"
+  echo "size budget: $arch $size bytes mapped (file $(stat -c %s "$library")) <= $SIZE_BUDGET_BYTES bytes"
 done
 
 echo "== Android: Java API + JNI, JUnit on the host JVM"
