@@ -17,9 +17,10 @@ packages=(libxnnpack-dev libxnnpack0 libpthreadpool-dev libpthreadpool0 libcpuin
 
 if ! dpkg --print-foreign-architectures | grep -qx "$debarch"; then
   echo "== dpkg --add-architecture $debarch; apt-get update"
-  dpkg --add-architecture "$debarch"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO dpkg --add-architecture "$debarch"
   # A mirror mid-sync fails one list now and then; the download below says whether what we need is there.
-  apt-get update -qq || echo "arm_sysroot: apt-get update reported errors; trying the download anyway" >&2
+  $SUDO apt-get update -qq || echo "arm_sysroot: apt-get update reported errors; trying the download anyway" >&2
 fi
 debs="$sysroot/debs"
 mkdir -p "$debs"
