@@ -198,6 +198,14 @@ typedef struct tern_session_options {
   /* Tokens shared by consecutive windows, < max_seq_len minus the specials. The default,
    * TERN_LONG_TEXT_OVERLAP_DEFAULT, means a quarter of a window's chunk: (max_seq_len - specials) / 4. */
   uint32_t long_text_overlap;
+  /* Precision of the activations the int8 linears quantize per row (asymmetric, with a zero point).
+   * 0 (default): 8, or $TERN_ACTIVATION_BITS (7 or 8) when set. 8: 255 levels. 7: 127 levels, which lets the
+   * avx2 set run an exact u8 x s8 GEMM without the sign trick, ~1.28x its 8-bit GEMM (tools/bench/gemm_bench,
+   * Zen3), at some accuracy: all-MiniLM-L6-v2 min cosine to HF fp32 over the parity sentences 0.9969 instead
+   * of 0.9982, corpus top-10 overlap 0.960 instead of 0.966. Other sets give the same 7-bit results, not
+   * faster. Symmetric int8 linears (files without channel sums) stay 8-bit. Anything else:
+   * TERN_ERR_INVALID_ARGUMENT. */
+  uint32_t activation_bits;
 } tern_session_options;
 
 #define TERN_LONG_TEXT_OVERLAP_DEFAULT UINT32_MAX
@@ -211,6 +219,8 @@ TERN_API const char *tern_session_last_error(const tern_session *session);
 /* Bytes of the session's arena (all inference memory), and the kernel set it runs ("scalar", ...). */
 TERN_API size_t tern_session_arena_bytes(const tern_session *session);
 TERN_API const char *tern_session_isa(const tern_session *session);
+/* The activation precision the session runs, 8 or 7 (tern_session_options.activation_bits); 0 for NULL. */
+TERN_API uint32_t tern_session_activation_bits(const tern_session *session);
 /* Adaptive depth per call: the schedule entries the next passes run, 1..num_layers, or 0 for all (see
  * tern_session_options.depth). TERN_ERR_INVALID_ARGUMENT beyond num_layers (the depth is then unchanged). */
 TERN_API tern_status tern_session_set_depth(tern_session *session, uint32_t depth);

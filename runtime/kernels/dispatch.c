@@ -21,6 +21,8 @@ static const tern_kernels scalar_kernels = {
     .gemm_qs8_f32 = tern_gemm_qs8_f32_16x4__scalar,
     .quantize_qd8 = tern_quantize_qd8__scalar,
     .gemm_qd8_f32 = tern_gemm_qd8_f32_16x4__scalar,
+    .quantize_qd7 = tern_quantize_qd7__scalar,
+    .gemm_qd7_f32 = tern_gemm_qd8_f32_16x4__scalar, /* qd7 rows are valid qd8 rows */
     .gemm_outliers_f32 = tern_gemm_outliers_f32__scalar,
     .gemm_f32_f32 = tern_gemm_f32_f32__scalar,
     .gemm_f32_f16 = tern_gemm_f32_f16__scalar,
@@ -35,34 +37,40 @@ static const tern_kernels scalar_kernels = {
 /* x86: the AVX2 quantizers (bit-identical to scalar) and f32 element-wise, attention, outlier and f32/f16
  * GEMM kernels (AVX2 + FMA, within the tolerances of kernels.h), with the int8 GEMMs of each set. One macro
  * so the VNNI sets cannot drift from avx2 in anything but their GEMMs. */
-#define TERN_X86_INT8_TABLE(name, qs8_gemm, qd8_gemm)                                                        \
+#define TERN_X86_INT8_TABLE(name, qs8_gemm, qd8_gemm, qd7_gemm)                                              \
   {                                                                                                         \
     .isa = name, .quantize_qs8 = tern_quantize_qs8__avx2, .gemm_qs8_f32 = qs8_gemm,                         \
     .quantize_qd8 = tern_quantize_qd8__avx2, .gemm_qd8_f32 = qd8_gemm,                                      \
+    .quantize_qd7 = tern_quantize_qd7__avx2, .gemm_qd7_f32 = qd7_gemm,                                      \
     .gemm_outliers_f32 = tern_gemm_outliers_f32__avx2, .gemm_f32_f32 = tern_gemm_f32_f32__avx2,             \
     .gemm_f32_f16 = tern_gemm_f32_f16__avx2, .layer_norm_f32 = tern_layer_norm_f32__avx2,                   \
     .activation_f32 = tern_activation_f32__avx2, .softmax_f32 = tern_softmax_f32__avx2,                     \
     .attention_f32 = tern_attention_f32__avx2, .add_layer_norm_f32 = tern_add_layer_norm_f32__avx2,         \
   }
 static const tern_kernels avx2_kernels =
-    TERN_X86_INT8_TABLE("avx2", tern_gemm_qs8_f32_4x16c4__avx2, tern_gemm_qd8_f32_4x16c4__avx2);
+    TERN_X86_INT8_TABLE("avx2", tern_gemm_qs8_f32_4x16c4__avx2, tern_gemm_qd8_f32_4x16c4__avx2,
+                        tern_gemm_qd7_f32_4x16c4__avx2);
 #ifdef TERN_HAVE_AVX512VNNI_KERNELS
 static const tern_kernels avx512vnni_kernels = TERN_X86_INT8_TABLE(
-    "avx512vnni", tern_gemm_qs8_f32_8x32c4__avx512vnni, tern_gemm_qd8_f32_8x32c4__avx512vnni);
+    "avx512vnni", tern_gemm_qs8_f32_8x32c4__avx512vnni, tern_gemm_qd8_f32_8x32c4__avx512vnni,
+    tern_gemm_qd8_f32_8x32c4__avx512vnni); /* vpdpbusd is exact for every row: no 7-bit GEMM of its own */
 #endif
 #ifdef TERN_HAVE_AVXVNNI_KERNELS
 static const tern_kernels avxvnni_kernels =
-    TERN_X86_INT8_TABLE("avxvnni", tern_gemm_qs8_f32_4x16c4__avxvnni, tern_gemm_qd8_f32_4x16c4__avxvnni);
+    TERN_X86_INT8_TABLE("avxvnni", tern_gemm_qs8_f32_4x16c4__avxvnni, tern_gemm_qd8_f32_4x16c4__avxvnni,
+                        tern_gemm_qd8_f32_4x16c4__avxvnni);
 #endif
 #endif
 
 #ifdef TERN_HAVE_NEON_KERNELS
 /* ARM: the scalar table with the int8 kernels replaced (the Advanced SIMD quantizers are shared by all three
- * sets) and the NEON f32 kernels (kernels_arm_f32.h, within the tolerances of kernels.h). */
+ * sets; 7-bit rows run the qd8 GEMMs, exact for every int8 row) and the NEON f32 kernels (kernels_arm_f32.h,
+ * within the tolerances of kernels.h). */
 #define TERN_ARM_INT8_TABLE(name, qs8_gemm, qd8_gemm)                                                        \
   {                                                                                                         \
     .isa = name, .quantize_qs8 = tern_quantize_qs8__neon, .gemm_qs8_f32 = qs8_gemm,                         \
     .quantize_qd8 = tern_quantize_qd8__neon, .gemm_qd8_f32 = qd8_gemm,                                      \
+    .quantize_qd7 = tern_quantize_qd7__neon, .gemm_qd7_f32 = qd8_gemm,                                      \
     .gemm_outliers_f32 = tern_gemm_outliers_f32__neon, .gemm_f32_f32 = tern_gemm_f32_f32__neon,             \
     .gemm_f32_f16 = tern_gemm_f32_f16__neon, .layer_norm_f32 = tern_layer_norm_f32__neon,                   \
     .activation_f32 = tern_activation_f32__neon, .softmax_f32 = tern_softmax_f32__neon,                     \

@@ -3,7 +3,7 @@
  * Like XNNPACK's config tables: each kernel set is a const table; the default set is chosen once per
  * process (init-once guard) from the CPU's features, or forced by the TERN_ISA environment variable or
  * a session option. Hot loops call through the table and never test CPU features.
- * Today only "scalar" exists; SIMD sets (avx2, avx512vnni, neon, neondot, i8mm) slot in as new tables.
+ * Sets: scalar, avx2, avxvnni, avx512vnni (x86-64), neon, neondot, i8mm (ARM).
  */
 #ifndef TERN_DISPATCH_H
 #define TERN_DISPATCH_H
@@ -16,6 +16,8 @@ typedef struct tern_kernels {
   tern_gemm_qs8_f32_fn gemm_qs8_f32;
   tern_quantize_qd8_fn quantize_qd8;
   tern_gemm_qd8_f32_fn gemm_qd8_f32;
+  tern_quantize_qd8_fn quantize_qd7;     /* 7-bit activations (kernels.h): 127 levels, q in [-128, -1] */
+  tern_gemm_qd8_f32_fn gemm_qd7_f32;     /* for quantize_qd7's rows; gemm_qd8_f32 in every set but avx2 */
   tern_gemm_outliers_f32_fn gemm_outliers_f32;
   tern_gemm_f32_f32_fn gemm_f32_f32;
   tern_gemm_f32_f16_fn gemm_f32_f16;

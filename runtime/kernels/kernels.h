@@ -13,19 +13,29 @@
  *              Row k..Kp-1 padding bytes are 0, Kp = round_up(K, 4).
  *   int8 GEMM: acc[m][n] = sum_k a[m][k] * w[n][k] in int32 (exact, any order); weights are in [-127, 127]
  *              (the format's symmetric int8, all the converter writes; not re-checked at load, which would read
- *              every weight page: a -128 weight gives a wrong, memory-safe result in the avx2 set's GEMMs);
+ *              every weight page: a -128 weight gives a wrong, memory-safe result in the avx2 set's qs8/qd8 GEMMs);
  *              y = (float)acc * (a_scale[m] * w_scale[n]) + bias[n]   (bias 0 when NULL), then act(y).
  *              The products are evaluated exactly in that order, without FMA contraction. act is the set's
  *              activation kernel (GELU within its tolerance below; identity, ReLU and tanh bit-identical).
  *   quantize_qd8 (asymmetric, what int8 linears with channel sums run):
  *              low = min(0, min_k x[k]), high = max(0, max_k x[k]), range = high - low (f32);
- *              if range == 0 or not finite: scale = 0, zero_point = 0, every q = 0; else
+ *              if range == 0 or not finite, or 255.0f / range not finite (a row below ~7.5e-37):
+ *              scale = 0, zero_point = 0, every q = 0; else
  *              scale = range / 255.0f, inv = 255.0f / range, zero_point = -128 - nearest-even(low * inv),
  *              q[k] = nearest-even(x[k] * inv) + zero_point clamped to [-128, 127]; x ~ (q - zero_point) * scale.
  *              Row padding bytes are 0.
  *   qd8 GEMM:  acc as above; y = (float)(acc - a_zero_point[m] * w_sum[n]) * (a_scale[m] * w_scale[n])
  *              + bias[n], then act(y); w_sum[n] = sum_k w[n][k] (Tensor.channel_sums). Exact in int32 for
  *              k < 2^16.
+ *   quantize_qd7 (the opt-in 7-bit activations, tern_session_options.activation_bits = 7): quantize_qd8 with
+ *              127 levels instead of 255. low, high, range and the zero-range / non-finite rule as there
+ *              (with 127.0f / range: scale = 0, zero_point = 0, every q = 0); else scale = range / 127.0f, inv = 127.0f / range,
+ *              zero_point = -128 - nearest-even(low * inv) clamped to [-128, -1], q[k] = nearest-even(x[k] * inv)
+ *              + zero_point clamped to [-128, -1], so q + 128 is in [0, 127]. Row padding bytes are 0.
+ *   qd7 GEMM:  the qd8 GEMM (same arguments, same result bit for bit) for rows whose bytes are all in
+ *              [-128, 0] (quantize_qd7's rows: q in [-128, -1], zero rows and padding 0), any int8 weight
+ *              including -128. Every set but avx2 runs its gemm_qd8_f32 for it; avx2's feeds vpmaddubsw the
+ *              unsigned a + 128 <= 128 and the weights unchanged (no vpsignb), exact for these rows.
  *   outliers:  for a linear with outlier channels c_0 < ... < c_{C-1} (Linear.outlier_channels), the int8
  *              GEMM runs on rows whose outlier channels were set to 0 before quantizing, with act = identity;
  *              then gemm_outliers: s = sum_i x[m][c_i] * (float)w[n][c_i] in f32, in list order (FMA
@@ -51,11 +61,13 @@ static inline size_t tern_round_up(size_t value, size_t multiple) {
 typedef void (*tern_quantize_qs8_fn)(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q,
                                      size_t q_stride, float *scale);
 
-/* As tern_quantize_qs8_fn, asymmetric: one scale and one zero point per row (see above). */
+/* As tern_quantize_qs8_fn, asymmetric: one scale and one zero point per row (see above). Also the type of
+ * quantize_qd7 (127 levels). */
 typedef void (*tern_quantize_qd8_fn)(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q,
                                      size_t q_stride, float *scale, int32_t *zero_point);
 
-/* As tern_gemm_qs8_f32_fn for rows quantized by quantize_qd8; w_sums: the weight's channel sums. */
+/* As tern_gemm_qs8_f32_fn for rows quantized by quantize_qd8; w_sums: the weight's channel sums. Also the
+ * type of gemm_qd7_f32 (rows from quantize_qd7). */
 typedef void (*tern_gemm_qd8_f32_fn)(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                      const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
                                      const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
@@ -119,6 +131,8 @@ void tern_gemm_qd8_f32_16x4__scalar(size_t m, size_t n, size_t k, const int8_t *
                                     const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
                                     const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
                                     size_t y_stride, tern_activation act);
+void tern_quantize_qd7__scalar(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
+                               float *scale, int32_t *zero_point);
 void tern_gemm_outliers_f32__scalar(size_t m, size_t n, size_t k, size_t count, const uint32_t *channels,
                                     const float *x, size_t x_stride, const int8_t *w_packed, const float *w_scale,
                                     float *y, size_t y_stride, tern_activation act);

@@ -1,6 +1,14 @@
 /* encoder.c — the BERT/ALBERT forward pass over a ragged batch (texts packed one after another, no
- * padding). Linear layers, LayerNorm and activations work row by row over all tokens of the batch at
- * once; attention runs per text and per head, so each token attends to its own text only. */
+ * padding). Attention runs per text and per head, so each token attends to its own text only.
+ *
+ * Memory plan (peak RSS = touched file pages + arena): only the hidden state (T x H) spans the batch.
+ * Each layer runs its attention sub-layer on groups of whole texts of at most G = attention_tokens
+ * tokens (query, key, value, context of one group; G >= max_seq_len, so any text fits), then its
+ * feed-forward sub-layer, and the embedding before the layers, on blocks of F = block_rows rows
+ * (TERN_BLOCK_ROWS: the FFN intermediate of one block), writing back into their rows of the hidden
+ * state. Every op but attention is row-wise and every kernel computes a row the same way whatever rows
+ * share its call, so blocking changes no value (tests/runtime/test_blocked_batch_equals_one_by_one.c).
+ * The arena layout is in session.c (layout_arena). */
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -35,56 +43,71 @@ static void add_row(const tern_tensor *table, size_t row, float *inout, float *s
   for (size_t i = 0; i < table->shape[1]; i++) inout[i] += scratch[i];
 }
 
-static void embed(tern_session *session, const int32_t *ids, const int32_t *type_ids, const size_t *lengths,
-                  size_t count, size_t total_tokens) {
-  const tern_model *model = session->model;
-  const tern_embeddings *embeddings = &model->embeddings;
+/* Which text and position the next embedded row belongs to (rows run over texts in order). */
+typedef struct token_cursor {
+  size_t text, position;
+} token_cursor;
+
+/* Rows [first, first + rows) of the batch, embedded into the same rows of `hidden`: word rows (through
+ * the factor r -> E when factorized), + position and token-type rows, LayerNorm, projection E -> H. */
+static void embed_rows(tern_session *session, const int32_t *ids, const int32_t *type_ids, const size_t *lengths,
+                       size_t first, size_t rows, token_cursor *cursor) {
+  const tern_embeddings *embeddings = &session->model->embeddings;
   const tern_widths *w = &session->widths;
   const int factorized = embeddings->word_factor.weight != NULL;
-  /* Word rows: straight into `embedded` when the table is E wide, else through the factor r -> E. */
   float *word_target = factorized ? session->word_rows : session->embedded;
   const size_t word_stride = factorized ? w->word_dim : w->embedding;
-  for (size_t t = 0; t < total_tokens; t++) gather_row(embeddings->word, (size_t)ids[t], word_target + t * word_stride);
+  for (size_t r = 0; r < rows; r++) gather_row(embeddings->word, (size_t)ids[first + r], word_target + r * word_stride);
   if (factorized)
-    tern_linear_forward(session, &embeddings->word_factor, total_tokens, session->word_rows, w->word_dim,
-                        session->embedded, w->embedding, TERN_ACT_IDENTITY);
+    tern_linear_forward(session, &embeddings->word_factor, rows, session->word_rows, w->word_dim, session->embedded,
+                        w->embedding, TERN_ACT_IDENTITY);
   float *scratch = session->row_scratch;
-  size_t t = 0;
-  for (size_t text = 0; text < count; text++) {
-    for (size_t position = 0; position < lengths[text]; position++, t++) {
-      float *row = session->embedded + t * w->embedding;
-      add_row(embeddings->position, position, row, scratch);
-      if (embeddings->token_type != NULL)
-        add_row(embeddings->token_type, type_ids != NULL ? (size_t)type_ids[t] : 0, row, scratch);
+  for (size_t r = 0; r < rows; r++, cursor->position++) {
+    while (cursor->position >= lengths[cursor->text]) { /* lengths are >= 1: one step in practice */
+      cursor->text++;
+      cursor->position = 0;
     }
+    float *row = session->embedded + r * w->embedding;
+    add_row(embeddings->position, cursor->position, row, scratch);
+    if (embeddings->token_type != NULL)
+      add_row(embeddings->token_type, type_ids != NULL ? (size_t)type_ids[first + r] : 0, row, scratch);
   }
   const tern_layer_norm *norm = &embeddings->norm;
-  session->kernels->layer_norm_f32(total_tokens, w->embedding, session->embedded, w->embedding, norm->gamma,
-                                   norm->beta, norm->eps);
-  if (embeddings->projection.weight != NULL) {
-    tern_linear_forward(session, &embeddings->projection, total_tokens, session->embedded, w->embedding,
-                        session->hidden, w->hidden, TERN_ACT_IDENTITY);
-  } else {
-    memcpy(session->hidden, session->embedded, total_tokens * w->hidden * sizeof(float));
+  session->kernels->layer_norm_f32(rows, w->embedding, session->embedded, w->embedding, norm->gamma, norm->beta,
+                                   norm->eps);
+  float *hidden = session->hidden + first * w->hidden;
+  if (embeddings->projection.weight != NULL)
+    tern_linear_forward(session, &embeddings->projection, rows, session->embedded, w->embedding, hidden, w->hidden,
+                        TERN_ACT_IDENTITY);
+  else
+    memcpy(hidden, session->embedded, rows * w->hidden * sizeof(float));
+}
+
+static void embed(tern_session *session, const int32_t *ids, const int32_t *type_ids, const size_t *lengths,
+                  size_t total_tokens) {
+  token_cursor cursor = {0, 0};
+  for (size_t first = 0; first < total_tokens; first += session->block_rows) {
+    const size_t rows = total_tokens - first < session->block_rows ? total_tokens - first : session->block_rows;
+    embed_rows(session, ids, type_ids, lengths, first, rows, &cursor);
   }
 }
 
-static void add_residual_and_norm(tern_session *session, size_t total_tokens, const tern_layer_norm *norm) {
+/* x = LayerNorm(branch + x) over rows rows of hidden width (both dense). */
+static void add_residual_and_norm(tern_session *session, float *x, const float *branch, size_t rows,
+                                  const tern_layer_norm *norm) {
   const size_t hidden = session->widths.hidden;
-  float *x = session->hidden;
-  const float *branch = session->branch;
   const tern_kernels *kernels = session->kernels;
   if (kernels->add_layer_norm_f32 != NULL) { /* one pass less over the rows */
-    kernels->add_layer_norm_f32(total_tokens, hidden, x, hidden, branch, hidden, norm->gamma, norm->beta, norm->eps);
+    kernels->add_layer_norm_f32(rows, hidden, x, hidden, branch, hidden, norm->gamma, norm->beta, norm->eps);
     return;
   }
-  for (size_t i = 0; i < total_tokens * hidden; i++) x[i] = branch[i] + x[i];
-  kernels->layer_norm_f32(total_tokens, hidden, x, hidden, norm->gamma, norm->beta, norm->eps);
+  for (size_t i = 0; i < rows * hidden; i++) x[i] = branch[i] + x[i];
+  kernels->layer_norm_f32(rows, hidden, x, hidden, norm->gamma, norm->beta, norm->eps);
 }
 
-/* Attention of one layer: one task per (text, head), each independent of the others and of the thread that
- * runs it. A worker slot (one per thread) claims tasks from a shared counter and uses its own scores
- * scratch, so no two threads share scratch whatever order the pool runs the slots in. */
+/* Attention of one group of texts: one task per (text, head), each independent of the others and of the
+ * thread that runs it. A worker slot (one per thread) claims tasks from a shared counter and uses its own
+ * scores scratch, so no two threads share scratch whatever order the pool runs the slots in. */
 #define TERN_MAX_ATTENTION_TEXTS 64 /* texts per parallel attention call (a stack table of their offsets) */
 typedef struct attention_job {
   tern_session *session;
@@ -128,36 +151,57 @@ static void run_attention(tern_session *session, size_t num_heads, const size_t 
   }
 }
 
-static void run_layer(tern_session *session, const tern_weight_set *set, const size_t *lengths, size_t count,
-                      size_t total_tokens) {
-  const tern_widths *w = &session->widths;
-  const size_t hidden = w->hidden, stride = w->attention;
+/* Attention sub-layer for whole texts [first_text, first_text + count) = rows [first_row, first_row + rows):
+ * query/key/value/context hold just these rows (row 0 = first_row). */
+static uint64_t attention_group(tern_session *session, const tern_weight_set *set, const size_t *lengths,
+                                size_t count, size_t first_row, size_t rows, uint64_t t) {
+  const size_t hidden = session->widths.hidden, stride = session->widths.attention;
   tern_profile *profile = &session->profile;
-  uint64_t t = tern_profile_start(profile);
-
-  tern_linear_forward(session, &set->query, total_tokens, session->hidden, hidden, session->query, stride,
-                      TERN_ACT_IDENTITY);
-  tern_linear_forward(session, &set->key, total_tokens, session->hidden, hidden, session->key, stride,
-                      TERN_ACT_IDENTITY);
-  tern_linear_forward(session, &set->value, total_tokens, session->hidden, hidden, session->value, stride,
-                      TERN_ACT_IDENTITY);
+  float *x = session->hidden + first_row * hidden;
+  tern_linear_forward(session, &set->query, rows, x, hidden, session->query, stride, TERN_ACT_IDENTITY);
+  tern_linear_forward(session, &set->key, rows, x, hidden, session->key, stride, TERN_ACT_IDENTITY);
+  tern_linear_forward(session, &set->value, rows, x, hidden, session->value, stride, TERN_ACT_IDENTITY);
   t = tern_profile_op_done(profile, TERN_PROFILE_OP_QKV, t);
   run_attention(session, set->num_heads, lengths, count);
   t = tern_profile_op_done(profile, TERN_PROFILE_OP_ATTENTION, t);
-  tern_linear_forward(session, &set->attention_output, total_tokens, session->context, stride, session->branch,
+  tern_linear_forward(session, &set->attention_output, rows, session->context, stride, session->attention_branch,
                       hidden, TERN_ACT_IDENTITY);
   t = tern_profile_op_done(profile, TERN_PROFILE_OP_ATTENTION_OUTPUT, t);
-  add_residual_and_norm(session, total_tokens, &set->attention_norm);
-  t = tern_profile_op_done(profile, TERN_PROFILE_OP_RESIDUAL_NORM, t);
+  add_residual_and_norm(session, x, session->attention_branch, rows, &set->attention_norm);
+  return tern_profile_op_done(profile, TERN_PROFILE_OP_RESIDUAL_NORM, t);
+}
 
-  tern_linear_forward(session, &set->ffn_in, total_tokens, session->hidden, hidden, session->ffn, w->intermediate,
-                      session->model->hyper.activation);
+/* Feed-forward sub-layer for rows [first_row, first_row + rows) (<= block_rows). */
+static uint64_t ffn_block(tern_session *session, const tern_weight_set *set, size_t first_row, size_t rows,
+                          uint64_t t) {
+  const size_t hidden = session->widths.hidden, inner = session->widths.intermediate;
+  tern_profile *profile = &session->profile;
+  float *x = session->hidden + first_row * hidden;
+  tern_linear_forward(session, &set->ffn_in, rows, x, hidden, session->ffn, inner, session->model->hyper.activation);
   t = tern_profile_op_done(profile, TERN_PROFILE_OP_FFN_IN, t);
-  tern_linear_forward(session, &set->ffn_out, total_tokens, session->ffn, w->intermediate, session->branch, hidden,
+  tern_linear_forward(session, &set->ffn_out, rows, session->ffn, inner, session->ffn_branch, hidden,
                       TERN_ACT_IDENTITY);
   t = tern_profile_op_done(profile, TERN_PROFILE_OP_FFN_OUT, t);
-  add_residual_and_norm(session, total_tokens, &set->ffn_norm);
-  tern_profile_op_done(profile, TERN_PROFILE_OP_RESIDUAL_NORM, t);
+  add_residual_and_norm(session, x, session->ffn_branch, rows, &set->ffn_norm);
+  return tern_profile_op_done(profile, TERN_PROFILE_OP_RESIDUAL_NORM, t);
+}
+
+static void run_layer(tern_session *session, const tern_weight_set *set, const size_t *lengths, size_t count,
+                      size_t total_tokens) {
+  uint64_t t = tern_profile_start(&session->profile);
+  /* Groups of whole texts up to attention_tokens (one text always fits: attention_tokens >= max_seq_len). */
+  for (size_t text = 0, row = 0; text < count;) {
+    size_t group_texts = 1, group_rows = lengths[text];
+    while (text + group_texts < count && group_rows + lengths[text + group_texts] <= session->attention_tokens)
+      group_rows += lengths[text + group_texts++];
+    t = attention_group(session, set, lengths + text, group_texts, row, group_rows, t);
+    text += group_texts;
+    row += group_rows;
+  }
+  for (size_t first = 0; first < total_tokens; first += session->block_rows) {
+    const size_t rows = total_tokens - first < session->block_rows ? total_tokens - first : session->block_rows;
+    t = ffn_block(session, set, first, rows, t);
+  }
 }
 
 void tern_encoder_forward(tern_session *session, const int32_t *ids, const int32_t *type_ids,
@@ -167,7 +211,7 @@ void tern_encoder_forward(tern_session *session, const int32_t *ids, const int32
   for (size_t i = 0; i < count; i++) total_tokens += lengths[i];
   tern_profile *profile = &session->profile;
   const uint64_t forward_start = tern_profile_start(profile);
-  embed(session, ids, type_ids, lengths, count, total_tokens);
+  embed(session, ids, type_ids, lengths, total_tokens);
   uint64_t layer_start = tern_profile_op_done(profile, TERN_PROFILE_OP_EMBEDDING, forward_start);
   for (uint32_t layer = 0; layer < session->depth; layer++) { /* depth <= num_layers (adaptive depth) */
     run_layer(session, &model->weight_sets[model->schedule[layer]], lengths, count, total_tokens);

@@ -30,6 +30,10 @@ typedef struct linear_job {
   const float *bias;
   tern_activation act;
   int asymmetric;
+  /* The asymmetric rows' pair: quantize_qd8 + gemm_qd8_f32, or with 7-bit activations (the session's
+   * activation_bits, tern.h) quantize_qd7 + gemm_qd7_f32. Symmetric (qs8) linears have no 7-bit mode. */
+  tern_quantize_qd8_fn quantize_asymmetric;
+  tern_gemm_qd8_f32_fn gemm_asymmetric;
   int8_t *quantized;
   float *row_scales;
   int32_t *row_zero_points;
@@ -41,8 +45,8 @@ static void quantize_rows(const linear_job *job, size_t first, size_t rows) {
   const float *x = job->x + first * job->x_stride;
   int8_t *q = job->quantized + first * job->q_stride;
   if (job->asymmetric)
-    job->kernels->quantize_qd8(rows, job->in, x, job->x_stride, q, job->q_stride, job->row_scales + first,
-                               job->row_zero_points + first);
+    job->quantize_asymmetric(rows, job->in, x, job->x_stride, q, job->q_stride, job->row_scales + first,
+                             job->row_zero_points + first);
   else
     job->kernels->quantize_qs8(rows, job->in, x, job->x_stride, q, job->q_stride, job->row_scales + first);
 }
@@ -64,8 +68,8 @@ static void quantize_with_outliers(tern_session *session, const linear_job *job)
     for (uint32_t i = 0; i < linear->num_outlier_channels; i++) row[linear->outlier_channels[i]] = 0.0f;
     int8_t *q = job->quantized + r * job->q_stride;
     if (job->asymmetric)
-      job->kernels->quantize_qd8(1, job->in, row, job->in, q, job->q_stride, job->row_scales + r,
-                                 job->row_zero_points + r);
+      job->quantize_asymmetric(1, job->in, row, job->in, q, job->q_stride, job->row_scales + r,
+                               job->row_zero_points + r);
     else
       job->kernels->quantize_qs8(1, job->in, row, job->in, q, job->q_stride, job->row_scales + r);
   }
@@ -88,9 +92,9 @@ static void gemm_task(void *context, size_t row, size_t column, size_t rows, siz
       const uint32_t outliers = job->linear->num_outlier_channels;
       const tern_activation gemm_act = outliers != 0 ? TERN_ACT_IDENTITY : job->act;
       if (job->asymmetric)
-        kernels->gemm_qd8_f32(rows, columns, job->in, a, job->q_stride, job->row_scales + row,
-                              job->row_zero_points + row, w, w_scale, weight->channel_sums + column, bias, y,
-                              job->y_stride, gemm_act);
+        job->gemm_asymmetric(rows, columns, job->in, a, job->q_stride, job->row_scales + row,
+                             job->row_zero_points + row, w, w_scale, weight->channel_sums + column, bias, y,
+                             job->y_stride, gemm_act);
       else
         kernels->gemm_qs8_f32(rows, columns, job->in, a, job->q_stride, job->row_scales + row, w, w_scale, bias, y,
                               job->y_stride, gemm_act);
@@ -152,6 +156,7 @@ void tern_linear_forward(tern_session *session, const tern_linear *linear, size_
     return;
   }
   const tern_tensor *weight = linear->weight;
+  const int seven_bit = session->activation_bits == 7;
   linear_job job = {
       .kernels = session->kernels,
       .linear = linear,
@@ -168,6 +173,8 @@ void tern_linear_forward(tern_session *session, const tern_linear *linear, size_
       .act = act,
       /* Asymmetric rows (a zero point each) when the file gives the channel sums that correct for it. */
       .asymmetric = weight->channel_sums != NULL,
+      .quantize_asymmetric = seven_bit ? session->kernels->quantize_qd7 : session->kernels->quantize_qd8,
+      .gemm_asymmetric = seven_bit ? session->kernels->gemm_qd7_f32 : session->kernels->gemm_qd8_f32,
       .quantized = session->quantized,
       .row_scales = session->row_scales,
       .row_zero_points = session->row_zero_points,

@@ -35,6 +35,7 @@ tern_session_options tern_session_default_options(void) {
   options.depth = 0;
   options.long_text_windows = 0;
   options.long_text_overlap = TERN_LONG_TEXT_OVERLAP_DEFAULT;
+  options.activation_bits = 0;
   return options;
 }
 
@@ -244,30 +245,48 @@ static void layout_arena(tern_session *session, arena_cursor *cursor) {
   int overflow = 0;
 #define TAKE(field, rows, columns, type) \
   session->field = (type *)arena_take(cursor, checked_product((rows), (columns), &overflow), sizeof(type))
+  const size_t block = session->block_rows, group = session->attention_tokens;
+  const size_t scratch_rows = max_size(block, group);
   TAKE(hidden, tokens, w->hidden, float);
-  TAKE(branch, tokens, w->hidden, float);
-  /* The buffers of the three phases of a pass never live at once, so they share one region (MiniLM at
-   * 8 x 256 tokens: 39 -> 21 MiB of arena): embedding (word_rows, embedded: read until `hidden` is
-   * written), attention (query, key, value, context: read by the attention output projection into
-   * `branch`) and feed-forward (ffn). */
+  /* Only the hidden state is T rows (encoder.c). The buffers of the three phases of a pass never live at
+   * once, so they share one region: embedding (word_rows, embedded: F rows, read until their rows of
+   * `hidden` are written), attention (context, and query, key, value until the scores are done, then the
+   * output projection's attention_branch over them: G rows) and feed-forward (ffn, ffn_branch: F rows). */
   const size_t phases_start = cursor->used;
   size_t phases_end = phases_start;
-  TAKE(word_rows, tokens, w->word_dim, float);
-  TAKE(embedded, tokens, w->embedding, float);
-  phases_end = cursor->used > phases_end ? cursor->used : phases_end;
-  cursor->used = phases_start;
-  TAKE(query, tokens, w->attention, float);
-  TAKE(key, tokens, w->attention, float);
-  TAKE(value, tokens, w->attention, float);
-  TAKE(context, tokens, w->attention, float);
-  phases_end = cursor->used > phases_end ? cursor->used : phases_end;
-  cursor->used = phases_start;
-  TAKE(ffn, tokens, w->intermediate, float);
-  cursor->used = cursor->used > phases_end ? cursor->used : phases_end;
-  TAKE(low_rank_rows, tokens, w->low_rank, float);
-  TAKE(quantized, tokens, tern_round_up(w->max_in, TERN_PACK_KR), int8_t);
-  TAKE(row_scales, tokens, 1, float);
-  TAKE(row_zero_points, tokens, 1, int32_t);
+#define END_PHASE()                                                  \
+  do {                                                               \
+    phases_end = cursor->used > phases_end ? cursor->used : phases_end; \
+    cursor->used = phases_start;                                     \
+  } while (0)
+  TAKE(word_rows, block, w->word_dim, float);
+  TAKE(embedded, block, w->embedding, float);
+  END_PHASE();
+  TAKE(context, group, w->attention, float);
+  const size_t query_start = cursor->used;
+  TAKE(query, group, w->attention, float);
+  TAKE(key, group, w->attention, float);
+  TAKE(value, group, w->attention, float);
+  const size_t query_end = cursor->used;
+  cursor->used = query_start;
+  TAKE(attention_branch, group, w->hidden, float);
+  if (cursor->used < query_end) cursor->used = query_end;
+  END_PHASE();
+  TAKE(ffn, block, w->intermediate, float);
+  TAKE(ffn_branch, block, w->hidden, float);
+  END_PHASE();
+#undef END_PHASE
+  cursor->used = phases_end;
+  TAKE(low_rank_rows, scratch_rows, w->low_rank, float);
+  /* Attention groups quantize inputs of query..value (H), the output projection (attention) or a low-rank
+   * pair's inner rows; everything else runs in blocks of F rows. */
+  const size_t attention_in = max_size(max_size(w->hidden, w->attention), w->low_rank);
+  TAKE(quantized, 1,
+       max_size(checked_product(group, tern_round_up(attention_in, TERN_PACK_KR), &overflow),
+                checked_product(block, tern_round_up(w->max_in, TERN_PACK_KR), &overflow)),
+       int8_t);
+  TAKE(row_scales, scratch_rows, 1, float);
+  TAKE(row_zero_points, scratch_rows, 1, int32_t);
   session->scores_stride = tern_round_up(tern_attention_scratch_floats(session->max_seq_len), 16);
   TAKE(scores, session->num_threads, session->scores_stride, float);
   TAKE(row_scratch, w->embedding, 1, float);
@@ -347,6 +366,26 @@ static tern_status start_threads(create_error *error, tern_session *session, uin
   return TERN_OK;
 }
 
+/* Resolves activation_bits (tern.h): 0 means $TERN_ACTIVATION_BITS when set (as $TERN_ISA and
+ * $TERN_NUM_THREADS replace their defaults, so whole test suites can run 7-bit), else 8; an explicit option
+ * wins. A value other than 7 or 8, from either, is refused. */
+static tern_status resolve_activation_bits(create_error *error, uint32_t requested, uint32_t *bits) {
+  if (requested == 0) {
+    const char *forced = getenv("TERN_ACTIVATION_BITS");
+    *bits = 8;
+    if (forced == NULL || forced[0] == '\0') return TERN_OK;
+    if (strcmp(forced, "7") != 0 && strcmp(forced, "8") != 0)
+      return create_fail(error, TERN_ERR_INVALID_ARGUMENT, "TERN_ACTIVATION_BITS '%s': must be 7 or 8", forced);
+    *bits = (uint32_t)(forced[0] - '0');
+    return TERN_OK;
+  }
+  if (requested != 7 && requested != 8)
+    return create_fail(error, TERN_ERR_INVALID_ARGUMENT, "activation_bits %u: must be 0 (the default, 8), 7 or 8",
+                       requested);
+  *bits = requested;
+  return TERN_OK;
+}
+
 tern_status tern_session_create(const tern_model *model, const tern_session_options *options_in,
                                 tern_session **out_session) {
   create_error error = {{0}};
@@ -373,6 +412,8 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
                          TERN_MAX_THREADS);
     goto done;
   }
+  uint32_t activation_bits;
+  if ((status = resolve_activation_bits(&error, options.activation_bits, &activation_bits)) != TERN_OK) goto done;
   const tern_kernels *kernels = options.isa != NULL ? tern_kernels_by_name(options.isa) : tern_kernels_default();
   if (kernels == NULL) {
     const char *name = options.isa != NULL ? options.isa : getenv("TERN_ISA");
@@ -437,10 +478,13 @@ tern_status tern_session_create(const tern_model *model, const tern_session_opti
   atomic_init(&session->busy, 0);
   session->model = model;
   session->kernels = kernels;
+  session->activation_bits = activation_bits;
   session->widths = widths;
   session->max_seq_len = max_seq_len;
   session->max_batch_texts = options.max_batch_texts;
   session->max_batch_tokens = max_batch_tokens;
+  session->block_rows = max_batch_tokens < TERN_BLOCK_ROWS ? max_batch_tokens : TERN_BLOCK_ROWS;
+  session->attention_tokens = max_size(max_seq_len, session->block_rows);
   session->max_text_bytes = options.max_text_bytes;
   session->tokenizer_scratch_bytes =
       model->tokenizer != NULL ? tern_tokenizer_scratch_size(model->tokenizer, options.max_text_bytes) : 0;
@@ -496,5 +540,9 @@ size_t tern_session_arena_bytes(const tern_session *session) { return session !=
 
 const char *tern_session_isa(const tern_session *session) {
   return session != NULL ? session->kernels->isa : NULL;
+}
+
+uint32_t tern_session_activation_bits(const tern_session *session) {
+  return session != NULL ? session->activation_bits : 0;
 }
 

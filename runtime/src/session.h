@@ -1,7 +1,9 @@
 /* session.h — a session's state (internal): resolved limits, the kernel table and the arena views.
  *
  * Every buffer below points into one arena allocated at tern_session_create; inference never allocates.
- * T = max_batch_tokens, B = max_batch_texts.
+ * T = max_batch_tokens, B = max_batch_texts; only the hidden state has T rows: the encoder runs attention
+ * on groups of whole texts of at most G = attention_tokens rows and everything else on blocks of at most
+ * F = block_rows rows (encoder.c), so the scratch does not grow with the batch.
  */
 #ifndef TERN_SESSION_H
 #define TERN_SESSION_H
@@ -15,6 +17,12 @@
 #include "model.h"
 #include "profile.h"
 #include "tern.h"
+
+/* Rows of an embedding / FFN block, and the least tokens of an attention group: big enough that a GEMM
+ * call's row tiles and thread split stay efficient, small enough that the scratch stays a few MiB whatever
+ * the batch (MiniLM and ALBERT-base batches of 8 x 128..256 tokens ran no slower than with whole-batch
+ * calls; 128 and 512 no faster than 256). */
+#define TERN_BLOCK_ROWS 256
 
 typedef struct tern_widths {
   size_t word_dim;        /* columns of the word table (r when factorized) */
@@ -34,12 +42,15 @@ struct tern_session {
   atomic_int busy;
   const tern_model *model;
   const tern_kernels *kernels;
+  uint32_t activation_bits;  /* 8, or 7: asymmetric int8 linears quantize to 127 levels (tern.h) */
   /* Worker threads (NULL: the caller's thread only) and how many threads run tasks (threadpool.h). */
   struct tern_threadpool *threadpool;
   uint32_t num_threads;
   /* XNNPACK operators for the float linears (NULL: none, tern's kernels run them; xnnpack_fc.h). */
   struct tern_xnnpack *xnnpack;
   size_t max_seq_len, max_batch_texts, max_batch_tokens, max_text_bytes;
+  size_t block_rows;        /* F = min(T, TERN_BLOCK_ROWS): rows of an embedding / FFN block and of a linear call */
+  size_t attention_tokens;  /* G = min(T, max(max_seq_len, TERN_BLOCK_ROWS)): tokens of an attention group */
   size_t depth;              /* schedule entries a pass runs (1..num_layers): adaptive depth */
   int long_text_windows;     /* tern_embed splits long texts into windows (long_text.c) */
   size_t long_text_overlap;  /* tokens shared by consecutive windows */
@@ -48,17 +59,18 @@ struct tern_session {
   uint8_t *arena;
   size_t arena_bytes;
 
-  /* Activations, T rows each. */
-  float *word_rows;       /* T x word_dim */
-  float *embedded;        /* T x E */
+  /* Activations. S = max(F, G): the most rows one linear call gets. */
+  float *word_rows;       /* F x word_dim */
+  float *embedded;        /* F x E */
   float *hidden;          /* T x H: the residual stream, and the last hidden state at the end */
-  float *query, *key, *value, *context; /* T x attention */
-  float *branch;          /* T x H: attention output / FFN output before the residual add */
-  float *ffn;             /* T x intermediate */
-  float *low_rank_rows;   /* T x low_rank: x F^T between the two products of a low-rank pair */
-  int8_t *quantized;      /* T x round_up(max_in, 4) */
-  float *row_scales;      /* T */
-  int32_t *row_zero_points; /* T (asymmetric int8 rows) */
+  float *query, *key, *value, *context; /* G x attention */
+  float *attention_branch; /* G x H: attention output before the residual add (over query..value) */
+  float *ffn;             /* F x intermediate */
+  float *ffn_branch;      /* F x H: FFN output before the residual add */
+  float *low_rank_rows;   /* S x low_rank: x F^T between the two products of a low-rank pair */
+  int8_t *quantized;      /* m x round_up(in, 4) of any linear call: G x attention inputs, F x max_in */
+  float *row_scales;      /* S */
+  int32_t *row_zero_points; /* S (asymmetric int8 rows) */
   float *scores;          /* num_threads slots of scores_stride floats: each attention worker its own */
   size_t scores_stride;   /* tern_attention_scratch_floats(max_seq_len), rounded to 64 bytes */
   float *row_scratch;     /* E: one dequantized table row */

@@ -2,6 +2,7 @@
 and its behaviour on bad files. CLI exit codes for bad flags are CTest tests (tests/cli/CMakeLists.txt)."""
 import json
 import math
+import os
 
 import pytest
 
@@ -17,7 +18,7 @@ SCHEMA = {
               "num_layers": int, "num_weight_sets": int, "max_position": int, "has_tokenizer": bool},
     "system": {"cpu": str, "logical_cpus": int, "kernel_set": str, "threads": int},
     "settings": {"mode": str, "warmup": int, "runs": int, "max_seconds": (type(None), int, float), "batch": int,
-                 "mixed": bool, "seed": int, "depth": int},
+                 "mixed": bool, "seed": int, "depth": int, "activation_bits": int},
     "load": {"cold_ms": NUMBER, "cold_page_cache_evicted": bool, "warm_ms": NUMBER, "session_create_ms": NUMBER,
              "time_to_first_result_ms": NUMBER, "arena_bytes": int},
     "memory": {"baseline_rss_kib": int, "peak_rss_kib": int, "peak_rss_minus_baseline_kib": int},
@@ -183,3 +184,12 @@ def test_profile_splits_the_forward_pass_by_op_and_layer(tern_bench, albert_tiny
 def test_isa_flag_selects_the_reported_kernel_set(tern_bench, albert_tiny):
     report = bench_json(tern_bench, albert_tiny, "--seq-len", "8", "--runs", "1", "--isa", "scalar")
     assert report["system"]["kernel_set"] == "scalar"
+
+
+def test_activation_bits_flag_is_recorded_and_checked(tern_bench, albert_tiny):
+    default = bench_json(tern_bench, albert_tiny, "--seq-len", "8", "--runs", "1")
+    assert default["settings"]["activation_bits"] == int(os.environ.get("TERN_ACTIVATION_BITS") or 8)
+    seven = bench_json(tern_bench, albert_tiny, "--seq-len", "8", "--runs", "1", "--activation-bits", "7")
+    assert seven["settings"]["activation_bits"] == 7
+    completed = run([tern_bench, albert_tiny, "--activation-bits", "9"])
+    assert completed.returncode == 2 and "--activation-bits" in completed.stderr, completed.stderr

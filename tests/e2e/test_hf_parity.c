@@ -7,6 +7,7 @@
  *   --max-abs     embeddings, last hidden states and logits within D of HF's (f32 files)
  *   --argmax      the logits' argmax equals HF's for every sentence (token heads: every token)
  *   --top10       mean top-10 neighbour overlap on the corpus >= F
+ *   --activation-bits B  run the session with tern_session_options.activation_bits = B (7: 127 levels)
  *   --tie-margin  with --argmax: a disagreement where HF's own top-2 margin is below M is a near-tie, allowed
  * Also checks that the whole fixture run as one ragged batch equals the one-by-one results (memcmp).
  * Exits 77 (ctest SKIP) when the model file has not been made (models/make_test_models.sh). */
@@ -102,12 +103,14 @@ int main(int argc, char **argv) {
   const char *model_path = argv[1], *fixture_dir = argv[2];
   double min_cosine = -1, max_abs = -1, min_top10 = -1, tie_margin = 0;
   int check_argmax = 0;
+  unsigned activation_bits = 0; /* 0: the session's default (8, or $TERN_ACTIVATION_BITS) */
   for (int i = 3; i < argc; i++) {
     if (!strcmp(argv[i], "--min-cosine") && i + 1 < argc) min_cosine = atof(argv[++i]);
     else if (!strcmp(argv[i], "--max-abs") && i + 1 < argc) max_abs = atof(argv[++i]);
     else if (!strcmp(argv[i], "--top10") && i + 1 < argc) min_top10 = atof(argv[++i]);
     else if (!strcmp(argv[i], "--argmax")) check_argmax = 1;
     else if (!strcmp(argv[i], "--tie-margin") && i + 1 < argc) tie_margin = atof(argv[++i]);
+    else if (!strcmp(argv[i], "--activation-bits") && i + 1 < argc) activation_bits = (unsigned)atoi(argv[++i]);
     else return fprintf(stderr, "unknown option %s\n", argv[i]), 2;
   }
   FILE *probe = fopen(model_path, "rb");
@@ -135,8 +138,13 @@ int main(int argc, char **argv) {
   tern_session *session = NULL;
   char message[256] = "";
   options.error_message = message, options.error_message_size = sizeof message;
+  options.activation_bits = activation_bits;
   if ((status = tern_session_create(model, &options, &session)) != TERN_OK)
     return fprintf(stderr, "session: %s\n", message), 1;
+  if (activation_bits != 0 && tern_session_activation_bits(session) != activation_bits)
+    return fprintf(stderr, "session runs %u-bit activations, not %u\n", tern_session_activation_bits(session),
+                   activation_bits), 1;
+  printf("kernels: %s, %u-bit activations\n", tern_session_isa(session), tern_session_activation_bits(session));
 
   const size_t hidden = info.hidden_size, dim = info.output_dim;
   const size_t labels = info.num_labels;

@@ -1,5 +1,6 @@
 /* An ARM kernel set (argv[1]: neon, neondot or i8mm) against the scalar reference (the oracle), through
- * the set's dispatch table: quantized bytes, scales and zero points bit for bit, GEMM outputs (memcmp of
+ * the set's dispatch table: quantized bytes, scales and zero points bit for bit (qs8, qd8, 7-bit qd7), GEMM
+ * outputs (qs8, qd8, and the 7-bit pair quantize_qd7 + gemm_qd7_f32 against the scalar ones; memcmp of
  * the f32 bits for identity, ReLU and tanh; GELU, which runs the NEON f32 activation kernel, within its
  * documented error of the exact GELU of the bit-identical pre-activation value), over shapes that are not
  * multiples of the tiles (M, N, K; odd and even k-block counts for SMMLA's pairs, 1..3 left over for SDOT's
@@ -49,14 +50,14 @@ enum { patterns = 13 };
  * element quantizes like 0 (the oracle is the scalar kernel on the row with NaNs replaced by 0, which
  * leaves the range unchanged as it always contains 0), and a row whose inverse scale overflows is the
  * zero row. */
-static int inverse_overflows(const float *x, size_t k, int asymmetric) {
+static int inverse_overflows(const float *x, size_t k, int asymmetric, float levels) {
   float low = 0.0f, high = 0.0f;
   for (size_t i = 0; i < k; i++) {
     if (x[i] < low) low = x[i];
     if (x[i] > high) high = x[i];
   }
   const float span = asymmetric ? high - low : (-low > high ? -low : high);
-  return span != 0.0f && isfinite(span) && !isfinite((asymmetric ? 255.0f : 127.0f) / span);
+  return span != 0.0f && isfinite(span) && !isfinite(levels / span);
 }
 
 static void quantizers_match(size_t m, size_t k) {
@@ -67,26 +68,32 @@ static void quantizers_match(size_t m, size_t k) {
   int32_t *zp_ref = malloc(m * sizeof(int32_t)), *zp_simd = malloc(m * sizeof(int32_t));
   for (size_t r = 0; r < m; r++) fill_row(x + r * k, k, (int)(r % patterns));
   for (size_t i = 0; i < m * k; i++) x_oracle[i] = isnan(x[i]) ? 0.0f : x[i];
-  for (int asymmetric = 0; asymmetric < 2; asymmetric++) {
+  /* mode 0: qs8, 1: qd8, 2: qd7 (127 levels) */
+  for (int mode = 0; mode < 3; mode++) {
+    const int asymmetric = mode > 0;
+    const char *name = mode == 0 ? "qs8" : mode == 1 ? "qd8" : "qd7";
     memset(q_ref, 0x55, m * q_stride), memset(q_simd, 0x55, m * q_stride); /* bytes past kp must stay */
-    if (asymmetric) {
+    if (mode == 1) {
       tern_quantize_qd8__scalar(m, k, x_oracle, k, q_ref, q_stride, s_ref, zp_ref);
       simd->quantize_qd8(m, k, x, k, q_simd, q_stride, s_simd, zp_simd);
+    } else if (mode == 2) {
+      tern_quantize_qd7__scalar(m, k, x_oracle, k, q_ref, q_stride, s_ref, zp_ref);
+      simd->quantize_qd7(m, k, x, k, q_simd, q_stride, s_simd, zp_simd);
     } else {
       tern_quantize_qs8__scalar(m, k, x_oracle, k, q_ref, q_stride, s_ref);
       simd->quantize_qs8(m, k, x, k, q_simd, q_stride, s_simd);
     }
     for (size_t r = 0; r < m; r++)
-      if (inverse_overflows(x + r * k, k, asymmetric)) {
+      if (inverse_overflows(x + r * k, k, asymmetric, mode == 1 ? 255.0f : 127.0f)) {
         s_ref[r] = 0.0f, zp_ref[r] = 0;
         memset(q_ref + r * q_stride, 0, kp);
       }
-    EXPECT(memcmp(s_ref, s_simd, m * sizeof(float)) == 0, "%s m%zu k%zu scales", asymmetric ? "qd8" : "qs8", m, k);
-    if (asymmetric) EXPECT(memcmp(zp_ref, zp_simd, m * sizeof(int32_t)) == 0, "qd8 m%zu k%zu zero points", m, k);
+    EXPECT(memcmp(s_ref, s_simd, m * sizeof(float)) == 0, "%s m%zu k%zu scales", name, m, k);
+    if (asymmetric) EXPECT(memcmp(zp_ref, zp_simd, m * sizeof(int32_t)) == 0, "%s m%zu k%zu zero points", name, m, k);
     for (size_t r = 0; r < m; r++)
       for (size_t i = 0; i < q_stride; i++)
         EXPECT(q_ref[r * q_stride + i] == q_simd[r * q_stride + i], "%s k%zu row %zu (pattern %zu) [%zu]: %d vs %d",
-               asymmetric ? "qd8" : "qs8", k, r, r % patterns, i, q_ref[r * q_stride + i], q_simd[r * q_stride + i]);
+               name, k, r, r % patterns, i, q_ref[r * q_stride + i], q_simd[r * q_stride + i]);
   }
   free(x), free(x_oracle), free(q_ref), free(q_simd), free(s_ref), free(s_simd), free(zp_ref), free(zp_simd);
 }
@@ -195,6 +202,33 @@ static void gemms_match(size_t m, size_t n, size_t k, int value_pattern, float s
       free(y_simd), free(y_pre);
 }
 
+/* The set's 7-bit pair (quantize_qd7, gemm_qd7_f32) on rows of floats against the scalar quantize_qd7 +
+ * qd8 GEMM, bit for bit (identity and ReLU), weights down to -128. */
+static void qd7_pair_matches(size_t m, size_t n, size_t k) {
+  const size_t kp = tern_round_up(k, TERN_PACK_KR), y_stride = n + 3;
+  float *x = malloc(m * k * sizeof(float) + 1), *a_scale = malloc(m * sizeof(float)), *w_scale = malloc(n * sizeof(float));
+  int8_t *a = calloc(m * kp + 1, 1), *w = malloc(n * k + 1), *packed = calloc(tern_packed_16x4_size(n, k), 1);
+  int32_t *zp = malloc(m * sizeof(int32_t)), *sums = calloc(n, sizeof(int32_t));
+  float *y_ref = malloc(m * y_stride * sizeof(float)), *y_simd = malloc(m * y_stride * sizeof(float));
+  for (size_t r = 0; r < m; r++) fill_row(x + r * k, k, (int)(r % 7) == 1 ? 1 : (int)(r % 4)); /* finite rows */
+  for (size_t i = 0; i < n * k; i++) w[i] = (int8_t)(test_rand_u32() & 0xFF), sums[i / k] += w[i];
+  for (size_t j = 0; j < n; j++) w_scale[j] = test_rand_float(0.5f, 2.0f) * 0.01f;
+  tern_pack_16x4(w, n, k, packed);
+  for (int relu = 0; relu < 2; relu++) {
+    const tern_activation act = relu ? TERN_ACT_RELU : TERN_ACT_IDENTITY;
+    for (size_t i = 0; i < m * y_stride; i++) y_ref[i] = y_simd[i] = guard_value;
+    tern_quantize_qd7__scalar(m, k, x, k, a, kp, a_scale, zp);
+    tern_gemm_qd8_f32_16x4__scalar(m, n, k, a, kp, a_scale, zp, packed, w_scale, sums, NULL, y_ref, y_stride, act);
+    memset(a, 0x55, m * kp);
+    simd->quantize_qd7(m, k, x, k, a, kp, a_scale, zp);
+    simd->gemm_qd7_f32(m, n, k, a, kp, a_scale, zp, packed, w_scale, sums, NULL, y_simd, y_stride, act);
+    EXPECT(memcmp(y_ref, y_simd, m * y_stride * sizeof(float)) == 0, "%s qd7 m%zu n%zu k%zu act %d", simd->isa, m, n,
+           k, (int)act);
+  }
+  free(x), free(a_scale), free(w_scale), free(a), free(w), free(packed), free(zp), free(sums), free(y_ref),
+      free(y_simd);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: %s neon|neondot|i8mm\n", argv[0]);
@@ -226,5 +260,7 @@ int main(int argc, char **argv) {
   }
   gemms_match(6, 384, 384, 0, 0.003f, 1);  /* a MiniLM shape (fewer rows: qemu) */
   gemms_match(5, 400, 1536, 0, 0.003f, 0); /* several L2 panels (m > 4 rows), the last one ragged */
+  const size_t qd7_ks[] = {1, 5, 13, 64, 130, 384};
+  for (size_t i = 0; i < sizeof qd7_ks / sizeof qd7_ks[0]; i++) qd7_pair_matches(7, 33, qd7_ks[i]);
   return test_report("arm_matches_scalar");
 }

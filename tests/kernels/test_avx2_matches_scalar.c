@@ -1,9 +1,10 @@
 /* The avx2 kernel set against the scalar reference (the oracle), bit for bit: quantized bytes, scales and
- * zero points, GEMM outputs (memcmp of the f32 bits for identity, ReLU and tanh; GELU within 4e-6 relative,
- * see gelu_close), over shapes that are not multiples
- * of the tile (M, N, K), K = 1, extreme values (-128, +127, all-zero rows, NaN/inf inputs, huge and tiny
- * scales), and output strides with guard values that must stay untouched. The int32 accumulators are also
- * checked exactly against an int64 dense product where they are exactly representable in f32.
+ * zero points (qs8, qd8 and the 7-bit qd7), GEMM outputs (qs8, qd8, and the qd7 GEMM against the scalar qd8
+ * one on 7-bit rows with weights down to -128; memcmp of the f32 bits for identity, ReLU and tanh, GELU within
+ * 4e-6 relative, see gelu_close), over shapes that are not multiples of the tile (M, N, K), K = 1, extreme
+ * values (-128, +127, all-zero rows, NaN/inf inputs, huge and tiny scales), and output strides with guard
+ * values that must stay untouched. The int32 accumulators are also checked exactly against an int64 dense
+ * product where they are exactly representable in f32.
  * Exit 77 (SKIP) when the build has no avx2 set or the CPU lacks AVX2. */
 #include <math.h>
 #include <stdlib.h>
@@ -44,14 +45,14 @@ enum { patterns = 11 };
  * a NaN element, and a row so tiny that the inverse scale overflows. The avx2 rule, checked here: a NaN
  * element quantizes like 0 (so the oracle is the scalar kernel on the row with NaNs replaced by 0, which
  * leaves the range unchanged as it always contains 0), and a tiny row is the zero row. */
-static int inverse_overflows(const float *x, size_t k, int asymmetric) {
+static int inverse_overflows(const float *x, size_t k, int asymmetric, float levels) {
   float low = 0.0f, high = 0.0f;
   for (size_t i = 0; i < k; i++) {
     if (x[i] < low) low = x[i];
     if (x[i] > high) high = x[i];
   }
   const float span = asymmetric ? high - low : (-low > high ? -low : high);
-  return span != 0.0f && isfinite(span) && !isfinite((asymmetric ? 255.0f : 127.0f) / span);
+  return span != 0.0f && isfinite(span) && !isfinite(levels / span);
 }
 
 static void quantizers_match(size_t m, size_t k) {
@@ -63,26 +64,32 @@ static void quantizers_match(size_t m, size_t k) {
   for (size_t r = 0; r < m; r++) fill_row(x + r * k, k, (int)(r % patterns));
   float *x_oracle = malloc(m * k * sizeof(float) + 1);
   for (size_t i = 0; i < m * k; i++) x_oracle[i] = isnan(x[i]) ? 0.0f : x[i];
-  for (int asymmetric = 0; asymmetric < 2; asymmetric++) {
+  /* mode 0: qs8, 1: qd8, 2: qd7 (127 levels) */
+  for (int mode = 0; mode < 3; mode++) {
+    const int asymmetric = mode > 0;
+    const char *name = mode == 0 ? "qs8" : mode == 1 ? "qd8" : "qd7";
     memset(q_ref, 0x55, m * q_stride), memset(q_simd, 0x55, m * q_stride); /* bytes past kp must stay */
-    if (asymmetric) {
+    if (mode == 1) {
       tern_quantize_qd8__scalar(m, k, x_oracle, k, q_ref, q_stride, s_ref, zp_ref);
       tern_quantize_qd8__avx2(m, k, x, k, q_simd, q_stride, s_simd, zp_simd);
+    } else if (mode == 2) {
+      tern_quantize_qd7__scalar(m, k, x_oracle, k, q_ref, q_stride, s_ref, zp_ref);
+      tern_quantize_qd7__avx2(m, k, x, k, q_simd, q_stride, s_simd, zp_simd);
     } else {
       tern_quantize_qs8__scalar(m, k, x_oracle, k, q_ref, q_stride, s_ref);
       tern_quantize_qs8__avx2(m, k, x, k, q_simd, q_stride, s_simd);
     }
     for (size_t r = 0; r < m; r++)
-      if (inverse_overflows(x + r * k, k, asymmetric)) {
+      if (inverse_overflows(x + r * k, k, asymmetric, mode == 1 ? 255.0f : 127.0f)) {
         s_ref[r] = 0.0f, zp_ref[r] = 0;
         memset(q_ref + r * q_stride, 0, tern_round_up(k, TERN_PACK_KR));
       }
-    EXPECT(memcmp(s_ref, s_simd, m * sizeof(float)) == 0, "%s m%zu k%zu scales", asymmetric ? "qd8" : "qs8", m, k);
-    if (asymmetric) EXPECT(memcmp(zp_ref, zp_simd, m * sizeof(int32_t)) == 0, "qd8 m%zu k%zu zero points", m, k);
+    EXPECT(memcmp(s_ref, s_simd, m * sizeof(float)) == 0, "%s m%zu k%zu scales", name, m, k);
+    if (asymmetric) EXPECT(memcmp(zp_ref, zp_simd, m * sizeof(int32_t)) == 0, "%s m%zu k%zu zero points", name, m, k);
     for (size_t r = 0; r < m; r++)
       for (size_t i = 0; i < q_stride; i++)
         EXPECT(q_ref[r * q_stride + i] == q_simd[r * q_stride + i], "%s k%zu row %zu (pattern %zu) [%zu]: %d vs %d",
-               asymmetric ? "qd8" : "qs8", k, r, r % patterns, i, q_ref[r * q_stride + i], q_simd[r * q_stride + i]);
+               name, k, r, r % patterns, i, q_ref[r * q_stride + i], q_simd[r * q_stride + i]);
   }
   free(x), free(x_oracle), free(q_ref), free(q_simd), free(s_ref), free(s_simd), free(zp_ref), free(zp_simd);
 }
@@ -174,6 +181,80 @@ static void gemms_match(size_t m, size_t n, size_t k, int value_pattern, float s
       free(y_simd);
 }
 
+/* The 7-bit GEMM (u8 x s8, no vpsignb) against the scalar qd8 GEMM on 7-bit rows, bit for bit (GELU as
+ * above). Rows: bytes in [-128, -1] as quantize_qd7 gives (random, all -128, all -1, a mix of both), row 1
+ * all zero with scale 0 and zero point 0 (a zero row), row 2 all zero with a real scale (0 is the kernel's
+ * documented upper bound, u = 128); or, with `from_floats`, the avx2 quantize_qd7 of random floats. Weights
+ * over all of [-128, 127], with -128 and 127 extremes. Then the int32 part alone against an int64 oracle. */
+static int8_t qd7_byte(int pattern) {
+  switch (pattern) {
+    case 1: return -128;
+    case 2: return -1;
+    case 4: return test_rand_u32() % 2 ? -1 : -128;
+    default: return (int8_t)(-1 - (int)(test_rand_u32() % 128));
+  }
+}
+
+static void gemms_qd7_match(size_t m, size_t n, size_t k, int value_pattern, float scale_magnitude, int from_floats) {
+  const size_t kp = tern_round_up(k, TERN_PACK_KR), y_stride = n + 3;
+  int8_t *a = calloc(m * kp + 1, 1), *w = malloc(n * k + 1), *packed = calloc(tern_round_up(n, 16) * kp + 1, 1);
+  float *x = malloc(m * k * sizeof(float) + 1);
+  float *a_scale = malloc(m * sizeof(float)), *w_scale = malloc(n * sizeof(float)), *bias = malloc(n * sizeof(float));
+  int32_t *zp = malloc(m * sizeof(int32_t)), *sums = calloc(n, sizeof(int32_t));
+  float *y_ref = malloc(m * y_stride * sizeof(float)), *y_simd = malloc(m * y_stride * sizeof(float));
+  if (from_floats) {
+    for (size_t r = 0; r < m; r++) fill_row(x + r * k, k, (int)(r % 7)); /* finite patterns (no NaN / inf) */
+    tern_quantize_qd7__avx2(m, k, x, k, a, kp, a_scale, zp);
+  } else {
+    for (size_t r = 0; r < m; r++) {
+      const int zero_row = r == 1 || r == 2;
+      for (size_t i = 0; i < k; i++) a[r * kp + i] = zero_row ? 0 : qd7_byte(value_pattern);
+      a_scale[r] = r == 1 ? 0.0f : test_rand_float(0.5f, 2.0f) * scale_magnitude;
+      zp[r] = r == 1 ? 0 : -1 - (int32_t)(test_rand_u32() % 128);
+    }
+  }
+  for (size_t i = 0; i < n * k; i++) w[i] = extreme_or_random(value_pattern, -128), sums[i / k] += w[i];
+  for (size_t j = 0; j < n; j++) w_scale[j] = test_rand_float(0.5f, 2.0f) * scale_magnitude, bias[j] = test_rand_float(-1, 1);
+  tern_pack_16x4(w, n, k, packed);
+  const tern_activation acts[] = {TERN_ACT_IDENTITY, TERN_ACT_RELU, TERN_ACT_GELU_ERF, TERN_ACT_GELU_TANH, TERN_ACT_TANH};
+  for (size_t act_index = 0; act_index < sizeof acts / sizeof acts[0]; act_index++)
+    for (int with_bias = 0; with_bias < 2; with_bias++) {
+      const float *b = with_bias ? bias : NULL;
+      for (size_t i = 0; i < m * y_stride; i++) y_ref[i] = y_simd[i] = guard_value;
+      tern_gemm_qd8_f32_16x4__scalar(m, n, k, a, kp, a_scale, zp, packed, w_scale, sums, b, y_ref, y_stride,
+                                     acts[act_index]);
+      tern_gemm_qd7_f32_4x16c4__avx2(m, n, k, a, kp, a_scale, zp, packed, w_scale, sums, b, y_simd, y_stride,
+                                     acts[act_index]);
+      size_t mismatches = 0;
+      const int gelu = acts[act_index] == TERN_ACT_GELU_ERF || acts[act_index] == TERN_ACT_GELU_TANH;
+      for (size_t i = 0; i < m * y_stride; i++)
+        if (!(gelu ? gelu_close(y_ref[i], y_simd[i]) : memcmp(&y_ref[i], &y_simd[i], sizeof(float)) == 0) &&
+            mismatches++ == 0)
+          EXPECT(0, "qd7 m%zu n%zu k%zu pattern %d scale %g floats %d act %d bias %d: [%zu][%zu] %.9g vs %.9g", m, n,
+                 k, value_pattern, scale_magnitude, from_floats, (int)acts[act_index], with_bias, i / y_stride,
+                 i % y_stride, y_ref[i], y_simd[i]);
+      for (size_t r = 0; r < m; r++)
+        for (size_t i = n; i < y_stride; i++)
+          EXPECT(y_simd[r * y_stride + i] == guard_value, "qd7 m%zu n%zu k%zu: wrote past n", m, n, k);
+    }
+  /* Scales 1, zero points 0, no bias: y is (float)dot, exact while |dot| <= 2^24 (k <= 1024). */
+  if (k <= 1024) {
+    for (size_t r = 0; r < m; r++) a_scale[r] = 1.0f, zp[r] = 0;
+    for (size_t j = 0; j < n; j++) w_scale[j] = 1.0f;
+    tern_gemm_qd7_f32_4x16c4__avx2(m, n, k, a, kp, a_scale, zp, packed, w_scale, sums, NULL, y_simd, y_stride,
+                                   TERN_ACT_IDENTITY);
+    for (size_t r = 0; r < m; r++)
+      for (size_t j = 0; j < n; j++) {
+        int64_t expected = 0;
+        for (size_t i = 0; i < k; i++) expected += (int64_t)a[r * kp + i] * w[j * k + i];
+        EXPECT(y_simd[r * y_stride + j] == (float)expected, "qd7 int32 m%zu n%zu k%zu [%zu][%zu]: %.1f vs %lld", m, n,
+               k, r, j, y_simd[r * y_stride + j], (long long)expected);
+      }
+  }
+  free(a), free(w), free(packed), free(x), free(a_scale), free(w_scale), free(bias), free(zp), free(sums),
+      free(y_ref), free(y_simd);
+}
+
 int main(void) {
   if (tern_kernels_by_name("avx2") == NULL) {
     printf("avx2_matches_scalar: SKIP (this CPU has no AVX2)\n");
@@ -199,6 +280,20 @@ int main(void) {
   gemms_match(9, 400, 1536, 0, 0.003f);  /* several L2 panels, the last one ragged; 2 + 1 row groups */
   gemms_match(6, 20, 4100, 4, 0.003f);   /* beyond the kernel's stack buffer of |a| (4096 inputs) */
   gemms_match(9, 20, 0, 0, 0.01f);        /* no inputs: y = bias */
+
+  for (size_t mi = 0; mi < sizeof ms / sizeof ms[0]; mi++)
+    for (size_t ni = 0; ni < sizeof ns / sizeof ns[0]; ni++)
+      for (size_t ki = 0; ki < sizeof gemm_ks / sizeof gemm_ks[0]; ki++)
+        gemms_qd7_match(ms[mi], ns[ni], gemm_ks[ki], (int)((mi + ni + ki) % 5), 0.01f, (mi + ni + ki) % 3 == 0);
+  for (int pattern = 0; pattern < 5; pattern++) {
+    gemms_qd7_match(5, 37, 1024, pattern, 0.01f, 0);
+    gemms_qd7_match(4, 20, 1536, pattern, 1e18f, 0); /* products overflow to inf in both */
+    gemms_qd7_match(3, 18, 384, pattern, 1e-22f, 0); /* scale products subnormal or 0 */
+  }
+  gemms_qd7_match(128, 384, 384, 0, 0.003f, 1); /* a MiniLM shape, rows from the quantizer */
+  gemms_qd7_match(9, 400, 1536, 0, 0.003f, 0);  /* several L2 panels, the last one ragged; 2 + 1 row groups */
+  gemms_qd7_match(6, 20, 4100, 4, 0.003f, 0);   /* beyond the kernel's stack buffer of a + 128 (4096 inputs) */
+  gemms_qd7_match(9, 20, 0, 0, 0.01f, 0);       /* no inputs: y = bias */
   return test_report("avx2_matches_scalar");
 }
 #else

@@ -25,6 +25,7 @@ int main(int argc, char **argv) {
     EXPECT(kernels != NULL && strcmp(kernels->isa, *name) == 0, "set %s", *name);
     if (kernels == NULL) continue;
     EXPECT(kernels->quantize_qs8 && kernels->gemm_qs8_f32 && kernels->quantize_qd8 && kernels->gemm_qd8_f32 &&
+               kernels->quantize_qd7 && kernels->gemm_qd7_f32 &&
                kernels->gemm_outliers_f32 && kernels->gemm_f32_f32 && kernels->gemm_f32_f16 &&
                kernels->layer_norm_f32 && kernels->activation_f32 && kernels->softmax_f32 && kernels->attention_f32,
            "set %s has an empty slot", *name);

@@ -1,7 +1,7 @@
 /* One session per thread count (1, 2, 3, 4) on real test models: the last hidden state, the pooled vectors
  * and the logits of ragged batches must be memcmp-identical to the 1-thread session's (the split is over
  * rows, 16-aligned output columns and (text, head) pairs, never over K). Also: num_threads 0 (default) runs,
- * and a count past the limit is refused.
+ * and a count past the limit is refused. With $TERN_ACTIVATION_BITS set, every session must run that many bits.
  *
  *   test_threads_outputs_identical MODELS_DIR [MODEL...]   (default: every test model it knows)
  */
@@ -38,6 +38,11 @@ static int run(const tern_model *model, const tern_model_info *info, uint32_t th
   tern_status status = tern_session_create(model, &options, &session);
   EXPECT(status == TERN_OK, "%u threads: create -> %s (%s)", threads, tern_status_string(status), message);
   if (status != TERN_OK) return 0;
+  /* Under $TERN_ACTIVATION_BITS (ctest runs the int8 models again with 7) the session must run that mode. */
+  const char *bits = getenv("TERN_ACTIVATION_BITS");
+  if (bits != NULL && bits[0] != '\0')
+    EXPECT(tern_session_activation_bits(session) == (uint32_t)atoi(bits), "%u threads: %u-bit activations, not %s",
+           threads, tern_session_activation_bits(session), bits);
   const size_t labels = info->num_labels != 0 ? info->num_labels : 1;
   out->hidden = calloc(total_tokens * info->hidden_size, sizeof(float));
   out->pooled = calloc(work->count * info->output_dim, sizeof(float));

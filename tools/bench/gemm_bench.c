@@ -14,6 +14,9 @@
  * caches): a warm-up call, then `--trials` trials each of enough calls to last `--min-ms`; the median trial.
  * The clock comes from the fastest of 5 trials. Compare sets within one run (ratios), not across runs.
  *
+ * Where a set has its own 7-bit activation GEMM (avx2: gemm_qd7_f32), a second row "<isa>/qd7" times it
+ * with its quantizer on the same shape, and "x qd8" is its speed over the set's qd8 GEMM.
+ *
  * Usage: gemm_bench [--isa NAME] [--rows M] [--trials N] [--min-ms MS] [--json PATH] [--act gelu] */
 #include <math.h>
 #include <stdio.h>
@@ -126,21 +129,24 @@ static void problem_free(problem *p) {
   free(p->bias), free(p->y);
 }
 
-/* Median seconds per call of the qd8 GEMM (quantize = 0) or of the qd8 row quantizer (quantize = 1). */
-static double time_kernel(const tern_kernels *set, problem *p, int quantize, tern_activation act, int trials,
-                          double min_seconds) {
+/* Median seconds per call of the qd8 GEMM (quantize = 0) or of the qd8 row quantizer (quantize = 1); with
+ * bits = 7 the 7-bit pair (quantize_qd7, gemm_qd7_f32). */
+static double time_kernel(const tern_kernels *set, problem *p, int bits, int quantize, tern_activation act,
+                          int trials, double min_seconds) {
   double times[64];
   if (trials > 64) trials = 64;
-  set->quantize_qd8(p->m, p->k, p->x, p->k, p->a, p->kp, p->a_scale, p->a_zero_point);
+  const tern_quantize_qd8_fn quantize_rows = bits == 7 ? set->quantize_qd7 : set->quantize_qd8;
+  const tern_gemm_qd8_f32_fn gemm = bits == 7 ? set->gemm_qd7_f32 : set->gemm_qd8_f32;
+  quantize_rows(p->m, p->k, p->x, p->k, p->a, p->kp, p->a_scale, p->a_zero_point);
   long calls = 1;
   for (int t = -1; t < trials; t++) { /* trial -1 warms up and sizes the trials */
     const double start = now_seconds();
     for (long c = 0; c < calls; c++) {
       if (quantize)
-        set->quantize_qd8(p->m, p->k, p->x, p->k, p->a, p->kp, p->a_scale, p->a_zero_point);
+        quantize_rows(p->m, p->k, p->x, p->k, p->a, p->kp, p->a_scale, p->a_zero_point);
       else
-        set->gemm_qd8_f32(p->m, p->n, p->k, p->a, p->kp, p->a_scale, p->a_zero_point, p->w_packed, p->w_scale,
-                          p->w_sums, p->bias, p->y, p->n, act);
+        gemm(p->m, p->n, p->k, p->a, p->kp, p->a_scale, p->a_zero_point, p->w_packed, p->w_scale, p->w_sums, p->bias,
+             p->y, p->n, act);
     }
     const double per_call = (now_seconds() - start) / (double)calls;
     if (t < 0) {
@@ -182,8 +188,10 @@ int main(int argc, char **argv) {
   const double ghz = measure_clock_ghz();
   printf("clock %.3f GHz (dependent-add loop, thread CPU time), one thread, qd8 GEMM (quantize excluded), act %s\n", ghz,
          act == TERN_ACT_IDENTITY ? "identity" : "gelu-erf");
-  printf("%-10s %-6s %-18s %5s %10s %8s %7s %10s\n", "isa", "model", "shape (NxK)", "M", "us/call", "GMAC/s",
-         "%peak", "quant us");
+  printf("isa/qd7: the 7-bit activation GEMM (tern_session_options.activation_bits = 7) where the set has its own;\n"
+         "x qd8: its speed over the same set's qd8 GEMM on the same shape\n");
+  printf("%-10s %-6s %-18s %5s %10s %8s %7s %10s %6s\n", "isa", "model", "shape (NxK)", "M", "us/call", "GMAC/s",
+         "%peak", "quant us", "x qd8");
   if (json) fprintf(json, "{\"clock_ghz\": %.4f, \"results\": [", ghz);
   int first_json = 1;
   const size_t row_counts[] = {16, 128};
@@ -200,21 +208,29 @@ int main(int argc, char **argv) {
         const tern_kernels *set = tern_kernels_by_name(names[i]);
         if (set == NULL || (only_isa != NULL && strcmp(only_isa, names[i]) != 0)) continue;
         const double scalar_scale = strcmp(names[i], "scalar") == 0 ? 0.2 : 1.0; /* slow: fewer calls */
-        const double seconds = time_kernel(set, &p, 0, act, trials, min_ms * 1e-3 * scalar_scale);
-        const double quant_seconds = time_kernel(set, &p, 1, act, trials, min_ms * 1e-3 * 0.2);
-        const double gmacs = (double)p.m * (double)p.n * (double)p.k / seconds / 1e9;
-        const double peak = peak_macs_per_cycle(names[i]) * ghz;
-        char peak_text[16] = "-";
-        if (peak > 0.0) snprintf(peak_text, sizeof peak_text, "%.1f", 100.0 * gmacs / peak);
-        printf("%-10s %-6s %-18s %5zu %10.1f %8.2f %7s %10.2f\n", names[i], shapes[s].model, shapes[s].name, p.m,
-               seconds * 1e6, gmacs, peak_text, quant_seconds * 1e6);
-        if (json) {
-          fprintf(json,
-                  "%s\n  {\"isa\": \"%s\", \"model\": \"%s\", \"m\": %zu, \"n\": %zu, \"k\": %zu, \"us\": %.3f, "
-                  "\"gmacs\": %.4f, \"peak_gmacs\": %.4f, \"quantize_us\": %.3f}",
-                  first_json ? "" : ",", names[i], shapes[s].model, p.m, p.n, p.k, seconds * 1e6, gmacs, peak,
-                  quant_seconds * 1e6);
-          first_json = 0;
+        double qd8_seconds = 0.0;
+        for (int bits = 8; bits >= 7; bits--) {
+          if (bits == 7 && set->gemm_qd7_f32 == set->gemm_qd8_f32) continue; /* the same kernel */
+          const double seconds = time_kernel(set, &p, bits, 0, act, trials, min_ms * 1e-3 * scalar_scale);
+          const double quant_seconds = time_kernel(set, &p, bits, 1, act, trials, min_ms * 1e-3 * 0.2);
+          if (bits == 8) qd8_seconds = seconds;
+          const double gmacs = (double)p.m * (double)p.n * (double)p.k / seconds / 1e9;
+          const double peak = peak_macs_per_cycle(names[i]) * ghz;
+          char peak_text[16] = "-", label[32], speedup[16] = "-";
+          if (peak > 0.0) snprintf(peak_text, sizeof peak_text, "%.1f", 100.0 * gmacs / peak);
+          snprintf(label, sizeof label, "%s%s", names[i], bits == 7 ? "/qd7" : "");
+          if (bits == 7) snprintf(speedup, sizeof speedup, "%.2f", qd8_seconds / seconds);
+          printf("%-10s %-6s %-18s %5zu %10.1f %8.2f %7s %10.2f %6s\n", label, shapes[s].model, shapes[s].name, p.m,
+                 seconds * 1e6, gmacs, peak_text, quant_seconds * 1e6, speedup);
+          if (json) {
+            fprintf(json,
+                    "%s\n  {\"isa\": \"%s\", \"activation_bits\": %d, \"model\": \"%s\", \"m\": %zu, \"n\": %zu, "
+                    "\"k\": %zu, \"us\": %.3f, \"gmacs\": %.4f, \"peak_gmacs\": %.4f, \"quantize_us\": %.3f, "
+                    "\"speedup_vs_qd8\": %.4f}",
+                    first_json ? "" : ",", names[i], bits, shapes[s].model, p.m, p.n, p.k, seconds * 1e6, gmacs, peak,
+                    quant_seconds * 1e6, bits == 7 ? qd8_seconds / seconds : 1.0);
+            first_json = 0;
+          }
         }
       }
       problem_free(&p);

@@ -2,13 +2,15 @@
  *
  *   tern-bench MODEL [--warmup N] [--runs N] [--max-seconds S] [--threads N] [--isa NAME]
  *                    [--seq-len L[,L...]] [--batch N] [--mixed] [--text] [--text-file FILE] [--seed N]
- *                    [--profile] [--json] [--save-inputs FILE] [--quiet] [--depth K]
+ *                    [--profile] [--json] [--save-inputs FILE] [--quiet] [--depth K] [--activation-bits 7|8]
  *
  * Inputs: by default every text is exactly L tokens: [CLS] + ids drawn from the vocabulary with a fixed
  * seed + [SEP], run with tern_run_ids (no tokenizer in the timed loop). --text builds real sentences of
  * about L tokens instead and times tern_tokenize + tern_run_ids, reporting the tokenizer's share apart.
  * --batch N runs N texts per call (ragged, no padding); --mixed gives them lengths L/N, 2L/N, ..., L.
  * --depth K runs only the first K layers of the schedule (adaptive depth, tern_session_options.depth).
+ * --activation-bits 7 quantizes the int8 linears' activations to 127 levels (tern_session_options
+ * .activation_bits: faster on avx2, slightly less accurate); the default is 8, or $TERN_ACTIVATION_BITS.
  * --save-inputs writes the exact ids of every configuration as JSON, so a peer runtime can be fed the same.
  * Output: a human table, or one JSON document with --json (schema "tern-bench/1", docs/BENCHMARKS.md).
  * Exit status: 0 ok, 1 the model or a run failed (one line on stderr), 2 usage error. */
@@ -38,6 +40,7 @@ typedef struct bench_options {
   double max_seconds;
   long threads;
   long depth;            /* 0: all layers */
+  long activation_bits;  /* 0: the library's default (8, or $TERN_ACTIVATION_BITS) */
   const char *isa;
   size_t seq_lens[MAX_SWEEP];
   size_t num_seq_lens;
@@ -81,7 +84,8 @@ static void usage(const char *problem) {
   fprintf(stderr,
           "usage: tern-bench MODEL [--warmup N] [--runs N] [--max-seconds S] [--threads N] [--isa NAME]\n"
           "                  [--seq-len L[,L...]] [--batch N] [--mixed] [--text] [--text-file FILE] [--seed N]\n"
-          "                  [--profile] [--json] [--save-inputs FILE] [--quiet] [--depth K]\n");
+          "                  [--profile] [--json] [--save-inputs FILE] [--quiet] [--depth K]\n"
+          "                  [--activation-bits 7|8]\n");
   exit(2);
 }
 
@@ -168,6 +172,8 @@ static bench_options parse_arguments(int argc, char **argv) {
       options.isa = VALUE();
     } else if (!strcmp(arg, "--depth")) {
       options.depth = parse_long(arg, VALUE(), 1, 1000000);
+    } else if (!strcmp(arg, "--activation-bits")) {
+      options.activation_bits = parse_long(arg, VALUE(), 7, 8);
     } else if (!strcmp(arg, "--seq-len")) {
       parse_seq_lens(VALUE(), &options);
     } else if (!strcmp(arg, "--batch")) {
@@ -605,6 +611,7 @@ typedef struct bench_report {
   char cpu[256];
   long logical_cpus;
   const char *kernel_set;
+  unsigned activation_bits; /* what the session runs (tern_session_activation_bits) */
   double cold_load_ms, warm_load_ms, session_create_ms, first_result_ms;
   int cold_evicted;
   size_t arena_bytes;
@@ -710,9 +717,9 @@ static void print_json(const bench_report *report) {
           "  \"settings\": {\"mode\": \"%s\", \"warmup\": %ld, \"runs\": %ld, \"max_seconds\": ",
           options->text_mode ? "text" : "ids", options->warmup, options->runs);
   json_number(out, options->max_seconds > 0 ? options->max_seconds : NAN);
-  fprintf(out, ", \"batch\": %zu, \"mixed\": %s, \"seed\": %llu, \"depth\": %ld},\n", options->batch,
-          options->mixed ? "true" : "false", options->seed,
-          options->depth != 0 ? options->depth : (long)report->info.num_layers);
+  fprintf(out, ", \"batch\": %zu, \"mixed\": %s, \"seed\": %llu, \"depth\": %ld, \"activation_bits\": %u},\n",
+          options->batch, options->mixed ? "true" : "false", options->seed,
+          options->depth != 0 ? options->depth : (long)report->info.num_layers, report->activation_bits);
   fprintf(out, "  \"load\": {\"cold_ms\": ");
   json_number(out, report->cold_load_ms);
   fprintf(out, ", \"cold_page_cache_evicted\": %s, \"warm_ms\": ", report->cold_evicted ? "true" : "false");
@@ -751,9 +758,9 @@ static void print_table(const bench_report *report) {
   printf("tern-bench %s  %s (%.1f MB, %s, %u layers / %u weight sets, hidden %u)\n", tern_version_string(),
          report->model_path, (double)report->file_bytes / 1e6, kind_name(report->info.kind), report->info.num_layers,
          report->info.num_weight_sets, report->info.hidden_size);
-  printf("cpu: %s (%ld logical)   kernels: %s   threads: %ld   inputs: %s%s\n", report->cpu, report->logical_cpus,
-         report->kernel_set, options->threads, options->text_mode ? "text (tokenizer timed)" : "token ids",
-         options->mixed ? ", mixed lengths" : "");
+  printf("cpu: %s (%ld logical)   kernels: %s (%u-bit activations)   threads: %ld   inputs: %s%s\n", report->cpu,
+         report->logical_cpus, report->kernel_set, report->activation_bits, options->threads,
+         options->text_mode ? "text (tokenizer timed)" : "token ids", options->mixed ? ", mixed lengths" : "");
   printf("load: cold %.2f ms%s, warm %.2f ms   session %.2f ms (arena %.2f MiB)   first result %.2f ms\n",
          report->cold_load_ms, report->cold_evicted ? " (page cache evicted)" : "", report->warm_load_ms,
          report->session_create_ms, (double)report->arena_bytes / 1048576.0, report->first_result_ms);
@@ -857,6 +864,7 @@ int main(int argc, char **argv) {
   session_options.num_threads = (uint32_t)options.threads;
   session_options.isa = options.isa;
   session_options.depth = (uint32_t)options.depth;
+  session_options.activation_bits = (uint32_t)options.activation_bits;
   session_options.error_message = session_message;
   session_options.error_message_size = sizeof session_message;
   tern_session *session = NULL;
@@ -866,6 +874,7 @@ int main(int argc, char **argv) {
   if (session_status != TERN_OK)
     fail("session", session_message[0] ? session_message : tern_status_string(session_status));
   report.kernel_set = tern_session_isa(session);
+  report.activation_bits = tern_session_activation_bits(session);
   report.arena_bytes = tern_session_arena_bytes(session);
 
   const special_tokens specials = find_special_tokens(session, report.info.has_tokenizer);

@@ -7,7 +7,9 @@
  * Without TEXT arguments the texts are read from stdin, one per line.
  * Options (anywhere after the command): --threads N, --isa NAME (scalar, ...), --depth K (run the first K
  * layers only: adaptive depth), --long-text (embed / similarity: texts longer than the model's maximum are
- * embedded by overlapping windows instead of truncated; tern_session_options.long_text_windows).
+ * embedded by overlapping windows instead of truncated; tern_session_options.long_text_windows),
+ * --activation-bits 7 (int8 linears quantize activations to 127 levels: faster on avx2, slightly less
+ * accurate; tern_session_options.activation_bits).
  * Errors: one line on stderr and exit status 1 (2 for usage errors). */
 #include <math.h>
 #include <stdio.h>
@@ -24,7 +26,7 @@ typedef struct text_list {
 
 static void usage(void) {
   fprintf(stderr, "usage: tern-run embed|similarity|classify|tokenize MODEL [--threads N] [--isa NAME] [--depth K]\n"
-                  "                [--long-text] [TEXT...]\n");
+                  "                [--long-text] [--activation-bits 7|8] [TEXT...]\n");
   exit(2);
 }
 
@@ -110,6 +112,11 @@ int main(int argc, char **argv) {
       const long depth = strtol(argv[++i], &end, 10);
       if (*end || depth < 1 || depth > 1000000) die("--depth", "expects a positive integer");
       session_options.depth = (uint32_t)depth;
+    } else if (!strcmp(argv[i], "--activation-bits") && i + 1 < argc) {
+      char *end;
+      const long bits = strtol(argv[++i], &end, 10);
+      if (*end || bits < 0 || bits > 255) die("--activation-bits", "expects 7 or 8");
+      session_options.activation_bits = (uint32_t)bits; /* the library refuses anything but 0, 7 and 8 */
     } else if (!strcmp(argv[i], "--long-text")) {
       session_options.long_text_windows = 1;
     } else if (!strcmp(argv[i], "--")) {

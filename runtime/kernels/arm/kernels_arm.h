@@ -15,6 +15,8 @@ void tern_quantize_qs8__neon(size_t m, size_t k, const float *x, size_t x_stride
                              float *scale);
 void tern_quantize_qd8__neon(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
                              float *scale, int32_t *zero_point);
+void tern_quantize_qd7__neon(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
+                             float *scale, int32_t *zero_point);
 
 void tern_gemm_qs8_f32_2x16c4__neon(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                     const float *a_scale, const int8_t *w_packed, const float *w_scale,

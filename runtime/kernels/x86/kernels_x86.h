@@ -11,6 +11,13 @@ void tern_quantize_qs8__avx2(size_t m, size_t k, const float *x, size_t x_stride
                              float *scale);
 void tern_quantize_qd8__avx2(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
                              float *scale, int32_t *zero_point);
+void tern_quantize_qd7__avx2(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
+                             float *scale, int32_t *zero_point);
+/* 7-bit rows only (kernels.h "qd7 GEMM"): bytes in [-128, 0]; any int8 weight. */
+void tern_gemm_qd7_f32_4x16c4__avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
+                                    const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
+                                    const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
+                                    size_t y_stride, tern_activation act);
 void tern_gemm_qs8_f32_4x16c4__avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                     const float *a_scale, const int8_t *w_packed, const float *w_scale,
                                     const float *bias, float *y, size_t y_stride, tern_activation act);

@@ -1,12 +1,11 @@
-/* gemm_epilogue.h — the parts of the AVX2-width int8 GEMMs that do not depend on how the int32 products are
- * made (the avx2 sign trick, the avxvnni vpdpbusd): arguments, the f32 epilogue (the L2 column panels: gemm_panel.h).
+/* gemm_epilogue.h — the f32 epilogue of the AVX2-width int8 GEMMs, whatever makes their int32 products (the
+ * avx2 sign trick, the avx2 7-bit u8 x s8, the avxvnni vpdpbusd; the loops around: x86/gemm_driver.h).
  * For files compiled with AVX2 (avx2/, avxvnni/) and -ffp-contract=off. */
 #ifndef TERN_X86_GEMM_EPILOGUE_H
 #define TERN_X86_GEMM_EPILOGUE_H
 
 #include <immintrin.h>
 
-#include "gemm_panel.h"
 #include "kernels.h"
 
 /* y[0..cols) = (float)(acc - zero_point * w_sums) * (a_scale * w_scale) + bias (ReLU applied when asked),
@@ -41,18 +40,5 @@ static inline void gemm_epilogue_avx2(size_t cols, const __m256i acc[2], float a
     y[c] = relu ? (value > 0.0f ? value : 0.0f) : value;
   }
 }
-
-typedef struct gemm_args {
-  size_t n, k_blocks, a_stride, y_stride;
-  const int8_t *a;
-  const float *a_scale;
-  const int32_t *a_zero_point; /* NULL: symmetric rows */
-  const int8_t *w_packed;
-  const float *w_scale;
-  const int32_t *w_sums; /* NULL: symmetric rows */
-  const float *bias;
-  float *y;
-  tern_activation act;
-} gemm_args;
 
 #endif /* TERN_X86_GEMM_EPILOGUE_H */

@@ -19,7 +19,8 @@
  *
  * Cache blocking: columns are taken in panels whose packed weights fill about half of L2, and every row
  * group passes over a panel before the next one, so for batches of many rows the weights come from L2
- * instead of L3/DRAM once per row group.
+ * instead of L3/DRAM once per row group (the loops: x86/gemm_driver.h, shared by every x86 int8 GEMM).
+ * gemm_qd7_4x16c4.c drops the vpsignb for rows quantized to 127 levels.
  *
  * The f32 epilogue is the scalar one in the same order, separate multiplies and adds (this folder is
  * compiled with -ffp-contract=off): y = (float)(acc - zp * w_sum) * (a_scale * w_scale) + bias, then the
@@ -27,15 +28,18 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "x86/avx2/gemm_epilogue.h"
 #include "x86/kernels_x86.h"
 
 #define MR 4 /* rows per tile */
+#define PANEL_BLOCKS 1
 #define MAX_PRECOMPUTED_KP 4096 /* the |a| of a row group is kept on the stack up to this many inputs */
 
-/* GELU and tanh epilogues run the f32 activation kernel over each finished row segment (GELU within the
- * f32 kernels' tolerance of the scalar libm-based one, kernels.h; tanh bit-identical). */
-#define ACTIVATION_F32 tern_activation_f32__avx2
+/* A row tile's |a| (row r at r * kp), when kp <= MAX_PRECOMPUTED_KP. */
+typedef struct row_group {
+  int precomputed;
+  size_t kp;
+  int8_t magnitudes[MR * MAX_PRECOMPUTED_KP];
+} row_group;
 
 static inline __m256i broadcast_quad(const int8_t *quad) {
   int32_t bits;
@@ -64,10 +68,11 @@ static inline __m256i dot_add(__m256i acc, __m256i quad_magnitude, __m256i quad,
  * channels 0..7, acc[r][1] channels 8..15. With `precomputed`, |a| is read from `magnitudes` (row r at
  * r * magnitude_stride) instead of taken here: one of the nine vector instructions per row and 4 inputs
  * less (+8% on Zen3). Inlined with constant `rows` and `precomputed`, so it unrolls into registers. */
-static inline __attribute__((always_inline)) void tile_dot(size_t rows, int precomputed, size_t k_blocks,
-                                                           const int8_t *a, size_t a_stride,
-                                                           const int8_t *magnitudes, size_t magnitude_stride,
-                                                           const int8_t *w_block, __m256i acc[MR][2]) {
+static inline __attribute__((always_inline)) void tile_dot_magnitudes(size_t rows, int precomputed, size_t k_blocks,
+                                                                      const int8_t *a, size_t a_stride,
+                                                                      const int8_t *magnitudes,
+                                                                      size_t magnitude_stride,
+                                                                      const int8_t *w_block, __m256i acc[MR][2]) {
   const __m256i ones = _mm256_set1_epi16(1);
   __m256i sums[MR][2]; /* local, so they stay in registers: acc's address is taken by the caller */
   for (size_t r = 0; r < rows; r++) sums[r][0] = sums[r][1] = _mm256_setzero_si256();
@@ -87,11 +92,23 @@ static inline __attribute__((always_inline)) void tile_dot(size_t rows, int prec
   for (size_t r = 0; r < rows; r++) acc[r][0] = sums[r][0], acc[r][1] = sums[r][1];
 }
 
-/* |a| of rows x kp bytes into magnitudes (row r at r * kp), kp a multiple of 4. */
-static void row_magnitudes(size_t rows, size_t kp, const int8_t *a, size_t a_stride, int8_t *magnitudes) {
+static inline __attribute__((always_inline)) void tile_dot(size_t rows, const row_group *group, size_t k_blocks,
+                                                           const int8_t *a, size_t a_stride, const int8_t *w_block,
+                                                           __m256i acc[MR][2]) {
+  if (group->precomputed)
+    tile_dot_magnitudes(rows, 1, k_blocks, a, a_stride, group->magnitudes, group->kp, w_block, acc);
+  else
+    tile_dot_magnitudes(rows, 0, k_blocks, a, a_stride, NULL, 0, w_block, acc);
+}
+
+/* |a| of rows x kp bytes into group->magnitudes (row r at r * kp), kp a multiple of 4. */
+static inline void row_group_prepare(size_t rows, const int8_t *a, size_t a_stride, size_t kp, row_group *group) {
+  group->kp = kp;
+  group->precomputed = kp <= MAX_PRECOMPUTED_KP;
+  if (!group->precomputed) return;
   for (size_t r = 0; r < rows; r++) {
     const int8_t *row = a + r * a_stride;
-    int8_t *out = magnitudes + r * kp;
+    int8_t *out = group->magnitudes + r * kp;
     size_t i = 0;
     for (; i + 32 <= kp; i += 32)
       _mm256_storeu_si256((__m256i *)(out + i), _mm256_abs_epi8(_mm256_loadu_si256((const __m256i *)(row + i))));
@@ -104,51 +121,10 @@ static void row_magnitudes(size_t rows, size_t kp, const int8_t *a, size_t a_str
   }
 }
 
-/* Rows [row, row + rows) x columns [first_col, end_col) (a whole number of 16-channel blocks, the last one
- * possibly ragged at n); magnitudes: scratch for MR rows of MAX_PRECOMPUTED_KP bytes. */
-static inline __attribute__((always_inline)) void gemm_rows(size_t rows, size_t row, size_t first_col,
-                                                            size_t end_col, const gemm_args *g,
-                                                            int8_t *magnitudes) {
-  const size_t block_bytes = TERN_PACK_NR * TERN_PACK_KR;
-  const size_t kp = g->k_blocks * TERN_PACK_KR;
-  const int relu = g->act == TERN_ACT_RELU;
-  const int8_t *a_rows = g->a + row * g->a_stride;
-  const int precomputed = kp <= MAX_PRECOMPUTED_KP;
-  if (precomputed) row_magnitudes(rows, kp, a_rows, g->a_stride, magnitudes);
-  for (size_t col = first_col; col < end_col; col += TERN_PACK_NR) {
-    __m256i acc[MR][2];
-    const int8_t *w_block = g->w_packed + (col / TERN_PACK_NR) * g->k_blocks * block_bytes;
-    if (precomputed)
-      tile_dot(rows, 1, g->k_blocks, a_rows, g->a_stride, magnitudes, kp, w_block, acc);
-    else
-      tile_dot(rows, 0, g->k_blocks, a_rows, g->a_stride, NULL, 0, w_block, acc);
-    const size_t cols = g->n - col < TERN_PACK_NR ? g->n - col : TERN_PACK_NR;
-    for (size_t r = 0; r < rows; r++)
-      gemm_epilogue_avx2(cols, acc[r], g->a_scale[row + r], g->a_zero_point != NULL ? g->a_zero_point[row + r] : 0,
-               g->w_scale + col, g->w_sums != NULL ? g->w_sums + col : NULL,
-               g->bias != NULL ? g->bias + col : NULL, g->y + (row + r) * g->y_stride + col, relu);
-  }
-  if (g->act != TERN_ACT_IDENTITY && !relu) {
-    const size_t end = end_col < g->n ? end_col : g->n;
-    for (size_t r = 0; r < rows; r++) ACTIVATION_F32(end - first_col, g->y + (row + r) * g->y_stride + first_col, g->act);
-  }
-}
+/* The accumulators are the dot products already. */
+static inline void dot_finish(const row_group *group, size_t r, __m256i acc[2]) { (void)group, (void)r, (void)acc; }
 
-static void gemm_4x16c4(size_t m, const gemm_args *g) {
-  const size_t panel = m > MR ? tern_gemm_panel_columns(g->k_blocks, 1) : g->n; /* one row group: nothing to reuse */
-  int8_t magnitudes[MR * MAX_PRECOMPUTED_KP];
-  for (size_t first_col = 0; first_col < g->n; first_col += panel) {
-    const size_t end_col = g->n - first_col < panel ? g->n : first_col + panel;
-    size_t row = 0;
-    for (; row + MR <= m; row += MR) gemm_rows(MR, row, first_col, end_col, g, magnitudes);
-    switch (m - row) {
-      case 3: gemm_rows(3, row, first_col, end_col, g, magnitudes); break;
-      case 2: gemm_rows(2, row, first_col, end_col, g, magnitudes); break;
-      case 1: gemm_rows(1, row, first_col, end_col, g, magnitudes); break;
-      default: break;
-    }
-  }
-}
+#include "x86/gemm_driver.h"
 
 void tern_gemm_qd8_f32_4x16c4__avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                     const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
@@ -156,7 +132,7 @@ void tern_gemm_qd8_f32_4x16c4__avx2(size_t m, size_t n, size_t k, const int8_t *
                                     size_t y_stride, tern_activation act) {
   const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
                        a_zero_point, w_packed, w_scale, w_sums, bias, y, act};
-  gemm_4x16c4(m, &g);
+  gemm_panels(m, &g);
 }
 
 void tern_gemm_qs8_f32_4x16c4__avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
@@ -164,5 +140,5 @@ void tern_gemm_qs8_f32_4x16c4__avx2(size_t m, size_t n, size_t k, const int8_t *
                                     const float *bias, float *y, size_t y_stride, tern_activation act) {
   const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
                        NULL, w_packed, w_scale, NULL, bias, y, act};
-  gemm_4x16c4(m, &g);
+  gemm_panels(m, &g);
 }

@@ -1,4 +1,4 @@
-/* Dynamic per-row int8 quantization of activations with AVX2 (qs8 symmetric, qd8 asymmetric), identical
+/* Dynamic per-row int8 quantization of activations with AVX2 (qs8 symmetric, qd8 and qd7 asymmetric), identical
  * to the scalar kernels (kernels.h).
  *
  * Exactness: min, max and |x| are exact in any order. minps/maxps return their second operand when the
@@ -9,8 +9,9 @@
  *
  * Two inputs the scalar reference leaves to lrintf on non-finite values (platform-specific, and signed
  * overflow in its zero-point arithmetic): a NaN element, and a row so tiny (|x| < ~4e-37) that the inverse
- * scale overflows to inf. Here a NaN element quantizes to the zero point (the value 0) and such a row to
- * the zero row (scale 0, zero point 0); the tests compare these rows with that rule, not with scalar. */
+ * scale overflows to inf (qs8 only: the asymmetric references make it the zero row themselves, kernels.h).
+ * Here a NaN element quantizes to the zero point (the value 0) and such a row to the zero row (scale 0,
+ * zero point 0); the tests compare these rows with that rule, not with scalar. */
 #include <immintrin.h>
 #include <math.h>
 #include <string.h>
@@ -93,9 +94,11 @@ void tern_quantize_qs8__avx2(size_t m, size_t k, const float *x, size_t x_stride
   }
 }
 
-void tern_quantize_qd8__avx2(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
-                             float *scale, int32_t *zero_point) {
+/* Both asymmetric quantizers (kernels.h): `levels` 255 (qd8) or 127 (qd7), q in [-128, levels - 128]. */
+static void quantize_asymmetric(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
+                                float *scale, int32_t *zero_point, float levels) {
   const size_t k_padded = tern_round_up(k, TERN_PACK_KR);
+  const long highest = (long)levels - 128;
   for (size_t row = 0; row < m; row++) {
     const float *x_row = x + row * x_stride;
     int8_t *q_row = q + row * q_stride;
@@ -103,17 +106,27 @@ void tern_quantize_qd8__avx2(size_t m, size_t k, const float *x, size_t x_stride
     row_range(k, x_row, &low, &high);
     memset(q_row, 0, k_padded);
     const float range = high - low;
-    const float inverse = 255.0f / range;
+    const float inverse = levels / range;
     if (range == 0.0f || !isfinite(range) || !isfinite(inverse)) {
       scale[row] = 0.0f;
       zero_point[row] = 0;
       continue;
     }
-    scale[row] = range / 255.0f;
+    scale[row] = range / levels;
     long zp = -128 - lrintf(low * inverse);
-    if (zp > 127) zp = 127;
+    if (zp > highest) zp = highest;
     if (zp < -128) zp = -128;
     zero_point[row] = (int32_t)zp;
-    quantize_row(k, x_row, inverse, (float)zp, -128.0f, 127.0f, q_row);
+    quantize_row(k, x_row, inverse, (float)zp, -128.0f, (float)highest, q_row);
   }
+}
+
+void tern_quantize_qd8__avx2(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
+                             float *scale, int32_t *zero_point) {
+  quantize_asymmetric(m, k, x, x_stride, q, q_stride, scale, zero_point, 255.0f);
+}
+
+void tern_quantize_qd7__avx2(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
+                             float *scale, int32_t *zero_point) {
+  quantize_asymmetric(m, k, x, x_stride, q, q_stride, scale, zero_point, 127.0f);
 }

@@ -15,7 +15,8 @@
  *
  * A tile is MR = 8 rows x 32 channels (two Packed16x4 blocks, 16 zmm accumulators of the 32): per 4
  * inputs, 2 weight loads + 2 xors and 8 broadcasts feed 16 vpdpbusd. Columns are taken in panels whose
- * packed weights fill about half of L2, and every row group passes over a panel before the next.
+ * packed weights fill about half of L2, and every row group passes over a panel before the next (the loops
+ * shared by every x86 int8 GEMM: x86/gemm_driver.h).
  *
  * The f32 epilogue is the scalar one in the same order, separate multiplies and adds (this folder is
  * compiled with -ffp-contract=off): y = (float)(dot - zp * w_sum) * (a_scale * w_scale) + bias, then the
@@ -24,11 +25,19 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "gemm_panel.h"
 #include "x86/kernels_x86.h"
 
 #define MR 8 /* rows per tile */
 #define NB 2 /* 16-channel blocks per tile */
+#define PANEL_BLOCKS NB
+#define TERN_X86_GEMM_OWN_ROWS 1 /* the 32-channel zmm tiles and masked epilogue below */
+
+/* A row tile's 128 * row_sum(a) per row (see the top). */
+typedef struct row_group {
+  int32_t correction[MR];
+} row_group;
+
+#include "x86/gemm_driver.h"
 
 /* acc + vpdpbusd(u8 bytes of `unsigned_bytes`, s8 bytes of `signed_bytes`): _mm512_dpbusd_epi32. Written as
  * the instruction itself (AT&T operand order: signed source, unsigned source, accumulator) because GCC 12
@@ -104,19 +113,6 @@ static inline void epilogue(size_t cols, __m512i acc, int32_t correction, float 
   _mm512_mask_storeu_ps(y, mask, value);
 }
 
-typedef struct gemm_args {
-  size_t n, k_blocks, a_stride, y_stride;
-  const int8_t *a;
-  const float *a_scale;
-  const int32_t *a_zero_point; /* NULL: symmetric rows */
-  const int8_t *w_packed;
-  const float *w_scale;
-  const int32_t *w_sums; /* NULL: symmetric rows */
-  const float *bias;
-  float *y;
-  tern_activation act;
-} gemm_args;
-
 /* Rows [row, row + rows) x columns [first_col, end_col) (whole 16-channel blocks, the last one possibly
  * ragged at n), `blocks` blocks at a time. */
 static inline __attribute__((always_inline)) void gemm_tiles(size_t rows, size_t blocks, size_t row, size_t col,
@@ -137,40 +133,13 @@ static inline __attribute__((always_inline)) void gemm_tiles(size_t rows, size_t
 }
 
 static inline __attribute__((always_inline)) void gemm_rows(size_t rows, size_t row, size_t first_col,
-                                                            size_t end_col, const gemm_args *g) {
-  int32_t correction[MR];
+                                                            size_t end_col, const gemm_args *g, row_group *group) {
   for (size_t r = 0; r < rows; r++)
-    correction[r] = 128 * row_sum(g->a + (row + r) * g->a_stride, g->k_blocks * TERN_PACK_KR);
+    group->correction[r] = 128 * row_sum(g->a + (row + r) * g->a_stride, g->k_blocks * TERN_PACK_KR);
   size_t col = first_col;
-  for (; col + TERN_PACK_NR < end_col; col += NB * TERN_PACK_NR) gemm_tiles(rows, NB, row, col, correction, g);
-  if (col < end_col) gemm_tiles(rows, 1, row, col, correction, g);
-  if (g->act != TERN_ACT_IDENTITY && g->act != TERN_ACT_RELU) {
-    const size_t end = end_col < g->n ? end_col : g->n;
-    for (size_t r = 0; r < rows; r++)
-      tern_activation_f32__avx2(end - first_col, g->y + (row + r) * g->y_stride + first_col, g->act);
-  }
-}
-
-static void gemm_8x32c4(size_t m, const gemm_args *g) {
-  if (g->n == 0) return;
-  /* Panels of whole 32-channel tiles; one row group has nothing to reuse. */
-  const size_t panel = m > MR ? tern_gemm_panel_columns(g->k_blocks, NB) : g->n;
-  for (size_t first_col = 0; first_col < g->n; first_col += panel) {
-    /* end_col: a multiple of 16 inside the matrix, or n for the last panel. */
-    const size_t end_col = g->n - first_col < panel ? g->n : first_col + panel;
-    size_t row = 0;
-    for (; row + MR <= m; row += MR) gemm_rows(MR, row, first_col, end_col, g);
-    switch (m - row) {
-      case 7: gemm_rows(7, row, first_col, end_col, g); break;
-      case 6: gemm_rows(6, row, first_col, end_col, g); break;
-      case 5: gemm_rows(5, row, first_col, end_col, g); break;
-      case 4: gemm_rows(4, row, first_col, end_col, g); break;
-      case 3: gemm_rows(3, row, first_col, end_col, g); break;
-      case 2: gemm_rows(2, row, first_col, end_col, g); break;
-      case 1: gemm_rows(1, row, first_col, end_col, g); break;
-      default: break;
-    }
-  }
+  for (; col + TERN_PACK_NR < end_col; col += NB * TERN_PACK_NR) gemm_tiles(rows, NB, row, col, group->correction, g);
+  if (col < end_col) gemm_tiles(rows, 1, row, col, group->correction, g);
+  activation_pass(rows, row, first_col, end_col, g);
 }
 
 void tern_gemm_qd8_f32_8x32c4__avx512vnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
@@ -179,7 +148,7 @@ void tern_gemm_qd8_f32_8x32c4__avx512vnni(size_t m, size_t n, size_t k, const in
                                           size_t y_stride, tern_activation act) {
   const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
                        a_zero_point, w_packed, w_scale, w_sums, bias, y, act};
-  gemm_8x32c4(m, &g);
+  gemm_panels(m, &g);
 }
 
 void tern_gemm_qs8_f32_8x32c4__avx512vnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
@@ -187,5 +156,5 @@ void tern_gemm_qs8_f32_8x32c4__avx512vnni(size_t m, size_t n, size_t k, const in
                                           const float *bias, float *y, size_t y_stride, tern_activation act) {
   const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
                        NULL, w_packed, w_scale, NULL, bias, y, act};
-  gemm_8x32c4(m, &g);
+  gemm_panels(m, &g);
 }

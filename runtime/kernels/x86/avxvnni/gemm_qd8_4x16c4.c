@@ -9,14 +9,19 @@
  *
  * A Packed16x4 sub-block is two ymm (channels 0..7, 8..15, 4 inputs each). A tile is 4 rows x 16
  * channels: 8 accumulators, 2 weight vectors, the broadcast and the 0x80 constant in the 16 ymm. The
- * epilogue and the L2 column panels are the avx2 kernel's (x86/avx2/gemm_epilogue.h). */
+ * loops, L2 column panels and epilogue are the avx2 kernel's (x86/gemm_driver.h, x86/avx2/gemm_epilogue.h). */
 #include <immintrin.h>
 #include <string.h>
 
-#include "x86/avx2/gemm_epilogue.h"
 #include "x86/kernels_x86.h"
 
 #define MR 4 /* rows per tile */
+#define PANEL_BLOCKS 1
+
+/* A row tile's 128 * row_sum(a) per row, subtracted from its accumulators (see the top). */
+typedef struct row_group {
+  __m256i correction[MR];
+} row_group;
 
 /* acc + vpdpbusd(unsigned bytes, signed bytes): _mm256_dpbusd_avx_epi32, written as the instruction for
  * GCC (AT&T order: signed source, unsigned source, accumulator; {vex}: the AVX-VNNI encoding), which
@@ -52,9 +57,10 @@ static int32_t row_sum(const int8_t *row, size_t kp) {
 }
 
 /* acc[r][h] = per channel of half h, sum over k of (w + 128) * a[r]. Inlined with a constant `rows`. */
-static inline __attribute__((always_inline)) void tile_dot(size_t rows, size_t k_blocks, const int8_t *a,
-                                                           size_t a_stride, const int8_t *w_block,
+static inline __attribute__((always_inline)) void tile_dot(size_t rows, const row_group *group, size_t k_blocks,
+                                                           const int8_t *a, size_t a_stride, const int8_t *w_block,
                                                            __m256i acc[MR][2]) {
+  (void)group;
   const __m256i flip = _mm256_set1_epi8((char)0x80);
   __m256i sums[MR][2]; /* local, so they stay in registers: the caller takes acc's address */
   for (size_t r = 0; r < rows; r++) sums[r][0] = sums[r][1] = _mm256_setzero_si256();
@@ -71,46 +77,17 @@ static inline __attribute__((always_inline)) void tile_dot(size_t rows, size_t k
   for (size_t r = 0; r < rows; r++) acc[r][0] = sums[r][0], acc[r][1] = sums[r][1];
 }
 
-static inline __attribute__((always_inline)) void gemm_rows(size_t rows, size_t row, size_t first_col,
-                                                            size_t end_col, const gemm_args *g) {
-  const size_t block_bytes = TERN_PACK_NR * TERN_PACK_KR;
-  const int relu = g->act == TERN_ACT_RELU;
-  __m256i correction[MR];
-  for (size_t r = 0; r < rows; r++)
-    correction[r] = _mm256_set1_epi32(128 * row_sum(g->a + (row + r) * g->a_stride, g->k_blocks * TERN_PACK_KR));
-  for (size_t col = first_col; col < end_col; col += TERN_PACK_NR) {
-    __m256i acc[MR][2];
-    tile_dot(rows, g->k_blocks, g->a + row * g->a_stride, g->a_stride,
-             g->w_packed + (col / TERN_PACK_NR) * g->k_blocks * block_bytes, acc);
-    const size_t cols = g->n - col < TERN_PACK_NR ? g->n - col : TERN_PACK_NR;
-    for (size_t r = 0; r < rows; r++) {
-      const __m256i dot[2] = {_mm256_sub_epi32(acc[r][0], correction[r]), _mm256_sub_epi32(acc[r][1], correction[r])};
-      gemm_epilogue_avx2(cols, dot, g->a_scale[row + r], g->a_zero_point != NULL ? g->a_zero_point[row + r] : 0,
-                         g->w_scale + col, g->w_sums != NULL ? g->w_sums + col : NULL,
-                         g->bias != NULL ? g->bias + col : NULL, g->y + (row + r) * g->y_stride + col, relu);
-    }
-  }
-  if (g->act != TERN_ACT_IDENTITY && !relu) {
-    const size_t end = end_col < g->n ? end_col : g->n;
-    for (size_t r = 0; r < rows; r++)
-      tern_activation_f32__avx2(end - first_col, g->y + (row + r) * g->y_stride + first_col, g->act);
-  }
+static inline void row_group_prepare(size_t rows, const int8_t *a, size_t a_stride, size_t kp, row_group *group) {
+  for (size_t r = 0; r < rows; r++) group->correction[r] = _mm256_set1_epi32(128 * row_sum(a + r * a_stride, kp));
 }
 
-static void gemm_4x16c4(size_t m, const gemm_args *g) {
-  const size_t panel = m > MR ? tern_gemm_panel_columns(g->k_blocks, 1) : g->n; /* one row group: nothing to reuse */
-  for (size_t first_col = 0; first_col < g->n; first_col += panel) {
-    const size_t end_col = g->n - first_col < panel ? g->n : first_col + panel;
-    size_t row = 0;
-    for (; row + MR <= m; row += MR) gemm_rows(MR, row, first_col, end_col, g);
-    switch (m - row) {
-      case 3: gemm_rows(3, row, first_col, end_col, g); break;
-      case 2: gemm_rows(2, row, first_col, end_col, g); break;
-      case 1: gemm_rows(1, row, first_col, end_col, g); break;
-      default: break;
-    }
-  }
+/* dot = acc - 128 * row_sum(a). */
+static inline void dot_finish(const row_group *group, size_t r, __m256i acc[2]) {
+  acc[0] = _mm256_sub_epi32(acc[0], group->correction[r]);
+  acc[1] = _mm256_sub_epi32(acc[1], group->correction[r]);
 }
+
+#include "x86/gemm_driver.h"
 
 void tern_gemm_qd8_f32_4x16c4__avxvnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
                                        const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
@@ -118,7 +95,7 @@ void tern_gemm_qd8_f32_4x16c4__avxvnni(size_t m, size_t n, size_t k, const int8_
                                        size_t y_stride, tern_activation act) {
   const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
                        a_zero_point, w_packed, w_scale, w_sums, bias, y, act};
-  gemm_4x16c4(m, &g);
+  gemm_panels(m, &g);
 }
 
 void tern_gemm_qs8_f32_4x16c4__avxvnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
@@ -126,5 +103,5 @@ void tern_gemm_qs8_f32_4x16c4__avxvnni(size_t m, size_t n, size_t k, const int8_
                                        const float *bias, float *y, size_t y_stride, tern_activation act) {
   const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
                        NULL, w_packed, w_scale, NULL, bias, y, act};
-  gemm_4x16c4(m, &g);
+  gemm_panels(m, &g);
 }
