@@ -221,6 +221,9 @@ TERN_API size_t tern_session_arena_bytes(const tern_session *session);
 TERN_API const char *tern_session_isa(const tern_session *session);
 /* The activation precision the session runs, 8 or 7 (tern_session_options.activation_bits); 0 for NULL. */
 TERN_API uint32_t tern_session_activation_bits(const tern_session *session);
+/* The threads one call runs on: tern_session_options.num_threads as resolved at creation (the default's core
+ * count or $TERN_NUM_THREADS for 0; 1 in a build without pthreadpool); 0 for NULL. */
+TERN_API uint32_t tern_session_num_threads(const tern_session *session);
 /* Adaptive depth per call: the schedule entries the next passes run, 1..num_layers, or 0 for all (see
  * tern_session_options.depth). TERN_ERR_INVALID_ARGUMENT beyond num_layers (the depth is then unchanged). */
 TERN_API tern_status tern_session_set_depth(tern_session *session, uint32_t depth);

@@ -546,3 +546,4 @@ uint32_t tern_session_activation_bits(const tern_session *session) {
   return session != NULL ? session->activation_bits : 0;
 }
 
+uint32_t tern_session_num_threads(const tern_session *session) { return session != NULL ? session->num_threads : 0; }

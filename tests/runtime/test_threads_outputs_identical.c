@@ -38,6 +38,17 @@ static int run(const tern_model *model, const tern_model_info *info, uint32_t th
   tern_status status = tern_session_create(model, &options, &session);
   EXPECT(status == TERN_OK, "%u threads: create -> %s (%s)", threads, tern_status_string(status), message);
   if (status != TERN_OK) return 0;
+  /* The session reports the count it runs: the one asked for (1 without pthreadpool), or the default's. */
+#ifdef TERN_HAVE_PTHREADPOOL
+  const uint32_t expected_threads = threads;
+#else
+  const uint32_t expected_threads = threads != 0 ? 1 : 0;
+#endif
+  const uint32_t got_threads = tern_session_num_threads(session);
+  if (expected_threads != 0)
+    EXPECT(got_threads == expected_threads, "%u threads asked: session runs %u", threads, got_threads);
+  else
+    EXPECT(got_threads >= 1 && got_threads <= 64, "default threads: session runs %u", got_threads);
   /* Under $TERN_ACTIVATION_BITS (ctest runs the int8 models again with 7) the session must run that mode. */
   const char *bits = getenv("TERN_ACTIVATION_BITS");
   if (bits != NULL && bits[0] != '\0')
@@ -143,6 +154,7 @@ int main(int argc, char **argv) {
     tern_session *session = NULL;
     EXPECT(tern_session_create(model, &options, &session) == TERN_ERR_INVALID_ARGUMENT && session == NULL,
            "num_threads 1000 accepted");
+    EXPECT(tern_session_num_threads(NULL) == 0, "tern_session_num_threads(NULL) is not 0");
     tern_model_free(model);
   }
   return test_report("threads_outputs_identical");

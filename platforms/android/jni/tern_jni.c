@@ -250,11 +250,13 @@ JNIEXPORT jstring JNICALL Java_org_tern_TernModel_nativeMetadata(JNIEnv *env, jc
 /* ---- org.tern.TernSession ---- */
 
 JNIEXPORT jlong JNICALL Java_org_tern_TernSession_nativeCreate(JNIEnv *env, jclass cls, jlong model_handle,
-                                                               jint max_seq_len, jint max_batch_texts, jstring isa) {
+                                                               jint max_seq_len, jint max_batch_texts, jstring isa,
+                                                               jint num_threads, jint activation_bits) {
   (void)cls;
   jni_model *model = model_from(env, model_handle);
   if (model == NULL) return 0;
-  if (max_seq_len < 0 || max_batch_texts < 0) {
+  /* Java checks these too; a negative jint must never reach libtern as a huge uint32_t. */
+  if (max_seq_len < 0 || max_batch_texts < 0 || num_threads < 0 || activation_bits < 0) {
     throw_tern(env, TERN_ERR_INVALID_ARGUMENT, "negative session option");
     return 0;
   }
@@ -262,6 +264,8 @@ JNIEXPORT jlong JNICALL Java_org_tern_TernSession_nativeCreate(JNIEnv *env, jcla
   tern_session_options options = tern_session_default_options();
   if (max_seq_len > 0) options.max_seq_len = (uint32_t)max_seq_len;
   if (max_batch_texts > 0) options.max_batch_texts = (uint32_t)max_batch_texts;
+  options.num_threads = (uint32_t)num_threads;         /* 0: libtern's default; > 64 refused there */
+  options.activation_bits = (uint32_t)activation_bits; /* 0: libtern's default; not 7 or 8 refused there */
   options.error_message = message;
   options.error_message_size = sizeof message;
   const char *utf_isa = NULL;
@@ -397,4 +401,16 @@ JNIEXPORT jstring JNICALL Java_org_tern_TernSession_nativeIsa(JNIEnv *env, jclas
   tern_session *session = session_from(env, handle);
   if (session == NULL) return NULL;
   return (*env)->NewStringUTF(env, tern_session_isa(session));
+}
+
+JNIEXPORT jint JNICALL Java_org_tern_TernSession_nativeNumThreads(JNIEnv *env, jclass cls, jlong handle) {
+  (void)cls;
+  tern_session *session = session_from(env, handle);
+  return session != NULL ? (jint)tern_session_num_threads(session) : 0;
+}
+
+JNIEXPORT jint JNICALL Java_org_tern_TernSession_nativeActivationBits(JNIEnv *env, jclass cls, jlong handle) {
+  (void)cls;
+  tern_session *session = session_from(env, handle);
+  return session != NULL ? (jint)tern_session_activation_bits(session) : 0;
 }

@@ -36,6 +36,17 @@ struct tern_session;
 - (nullable instancetype)initWithModel:(TNModel *)model
                      maxSequenceLength:(NSUInteger)maxSequenceLength
                              kernelSet:(nullable NSString *)kernelSet
+                                 error:(NSError **)error;
+
+/** Also numberOfThreads, the threads one call runs on (at most 64; 0: the cores of the fastest cluster, at most
+ *  4; results are bit-identical for every count), and activationBits, the precision of the int8 linears'
+ *  activations (0: 8; 7: faster on x86 AVX2 without VNNI, slightly less accurate). A negative or other bad
+ *  value: nil and TNStatusInvalidArgument. */
+- (nullable instancetype)initWithModel:(TNModel *)model
+                     maxSequenceLength:(NSUInteger)maxSequenceLength
+                             kernelSet:(nullable NSString *)kernelSet
+                       numberOfThreads:(NSInteger)numberOfThreads
+                        activationBits:(NSInteger)activationBits
                                  error:(NSError **)error NS_DESIGNATED_INITIALIZER;
 
 #if defined(__clang__)
@@ -62,6 +73,12 @@ struct tern_session;
 
 /** The kernel set this session runs (@"scalar", ...). */
 - (NSString *)kernelSet;
+
+/** The threads one call runs on (numberOfThreads, or the default's count for 0); 0 once closed. */
+- (NSUInteger)numberOfThreads;
+
+/** The activation precision the session runs, 8 or 7; 0 once closed. */
+- (NSUInteger)activationBits;
 
 /** Frees the native session now (dealloc does it otherwise); later calls fail with TNStatusInvalidArgument. */
 - (void)close;

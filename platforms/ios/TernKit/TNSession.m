@@ -53,6 +53,20 @@
             maxSequenceLength:(NSUInteger)maxSequenceLength
                     kernelSet:(NSString *)kernelSet
                         error:(NSError **)error {
+  return [self initWithModel:model
+           maxSequenceLength:maxSequenceLength
+                   kernelSet:kernelSet
+             numberOfThreads:0
+              activationBits:0
+                       error:error];
+}
+
+- (instancetype)initWithModel:(TNModel *)model
+            maxSequenceLength:(NSUInteger)maxSequenceLength
+                    kernelSet:(NSString *)kernelSet
+              numberOfThreads:(NSInteger)numberOfThreads
+               activationBits:(NSInteger)activationBits
+                        error:(NSError **)error {
   if ((self = [super init]) == nil) return nil;
   if (model == nil || ![model isKindOfClass:[TNModel class]]) {
     TNSetError(error, TERN_ERR_INVALID_ARGUMENT, @"TNSession: model is nil or not a TNModel");
@@ -64,11 +78,28 @@
     TN_RELEASE(self);
     return nil;
   }
+  /* libtern takes uint32_t: a negative or huge NSInteger must not wrap into some other count. */
+  if (numberOfThreads < 0 || (unsigned long long)numberOfThreads > UINT32_MAX) {
+    TNSetError(error, TERN_ERR_INVALID_ARGUMENT,
+               [NSString stringWithFormat:@"TNSession: numberOfThreads %ld is out of range (0: the default, at most 64)",
+                                          (long)numberOfThreads]);
+    TN_RELEASE(self);
+    return nil;
+  }
+  if (activationBits < 0 || (unsigned long long)activationBits > UINT32_MAX) {
+    TNSetError(error, TERN_ERR_INVALID_ARGUMENT,
+               [NSString stringWithFormat:@"TNSession: activationBits %ld is out of range (0: the default, 7 or 8)",
+                                          (long)activationBits]);
+    TN_RELEASE(self);
+    return nil;
+  }
   _model = TN_RETAIN(model);
   char message[512] = "";
   tern_session_options options = tern_session_default_options();
   options.max_seq_len = (uint32_t)maxSequenceLength;
   options.isa = kernelSet != nil ? [kernelSet UTF8String] : NULL;
+  options.num_threads = (uint32_t)numberOfThreads;   /* over 64: refused by libtern with its message */
+  options.activation_bits = (uint32_t)activationBits; /* not 0, 7 or 8: likewise */
   options.error_message = message;
   options.error_message_size = sizeof message;
   const tern_status status = tern_session_create([model nativeModel], &options, &_session);
@@ -246,6 +277,18 @@ static NSData *UTF8Of(id text, NSString *what, NSError **error) {
   @synchronized(self) {
     if (_session == NULL) return @"";
     return [NSString stringWithUTF8String:tern_session_isa(_session)];
+  }
+}
+
+- (NSUInteger)numberOfThreads {
+  @synchronized(self) {
+    return _session != NULL ? tern_session_num_threads(_session) : 0;
+  }
+}
+
+- (NSUInteger)activationBits {
+  @synchronized(self) {
+    return _session != NULL ? tern_session_activation_bits(_session) : 0;
   }
 }
 

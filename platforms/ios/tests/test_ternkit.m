@@ -4,6 +4,7 @@
  *   test_ternkit MODELS_DIR */
 #import <Foundation/Foundation.h>
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +226,73 @@ static void TestBadInputs(void) {
   [session release];
 }
 
+static TNSession *OptionSession(TNModel *model, NSInteger threads, NSInteger bits, NSError **error) {
+  return [[TNSession alloc] initWithModel:model maxSequenceLength:0 kernelSet:nil numberOfThreads:threads
+                           activationBits:bits error:error];
+}
+
+static double Cosine(const float *a, const float *b, size_t count) {
+  double dot = 0, aa = 0, bb = 0;
+  for (size_t i = 0; i < count; i++) dot += (double)a[i] * b[i], aa += (double)a[i] * a[i], bb += (double)b[i] * b[i];
+  return dot / sqrt(aa * bb);
+}
+
+/* numberOfThreads and activationBits reach the session: its getters report them, 2 threads give the 1-thread
+ * embeddings bit for bit, 7-bit activations give different but close ones; bad values fail with a message. */
+static void TestSessionOptions(void) {
+  NSError *error = nil;
+  TNModel *model = [[TNModel alloc] initWithPath:ModelPath(@"bert-tiny-int8.tern") error:&error];
+  CHECK(model != nil, "bert-tiny-int8: %s", [[error localizedDescription] UTF8String]);
+  TNSession *one = OptionSession(model, 1, 8, &error);
+  TNSession *two = OptionSession(model, 2, 8, &error);
+  TNSession *seven = OptionSession(model, 0, 7, &error);
+  TNSession *byDefault = [[TNSession alloc] initWithModel:model error:&error];
+  CHECK(one != nil && two != nil && seven != nil && byDefault != nil, "option sessions: %s",
+        [[error localizedDescription] UTF8String]);
+  CHECK([one numberOfThreads] == 1 && [two numberOfThreads] == 2, "threads %lu, %lu", (unsigned long)[one numberOfThreads],
+        (unsigned long)[two numberOfThreads]);
+  CHECK([byDefault numberOfThreads] >= 1 && [byDefault numberOfThreads] <= 64, "default threads %lu",
+        (unsigned long)[byDefault numberOfThreads]);
+  CHECK([one activationBits] == 8 && [seven activationBits] == 7, "bits %lu, %lu", (unsigned long)[one activationBits],
+        (unsigned long)[seven activationBits]);
+  const char *forced = getenv("TERN_ACTIVATION_BITS"); /* replaces the default, as in libtern */
+  const NSUInteger defaultBits = forced != NULL && forced[0] != '\0' ? (NSUInteger)atoi(forced) : 8;
+  CHECK([byDefault activationBits] == defaultBits, "default bits %lu", (unsigned long)[byDefault activationBits]);
+  NSArray *texts = Texts();
+  NSData *single = [one embeddingDataForTexts:texts error:&error];
+  NSData *threaded = [two embeddingDataForTexts:texts error:&error];
+  NSData *fast = [seven embeddingDataForTexts:texts error:&error];
+  CHECK(single != nil && [single isEqualToData:threaded], "2 threads changed the embeddings");
+  CHECK(fast != nil && [fast length] == [single length] && ![fast isEqualToData:single],
+        "7-bit activations gave the 8-bit embeddings");
+  const size_t dim = [model outputDimension];
+  for (NSUInteger i = 0; fast != nil && [fast length] == [single length] && i < [texts count]; i++) {
+    const double similarity = Cosine((const float *)[single bytes] + i * dim, (const float *)[fast bytes] + i * dim, dim);
+    CHECK(similarity > 0.99, "text %lu: 7-bit cosine %f", (unsigned long)i, similarity);
+  }
+  [one close];
+  CHECK([one numberOfThreads] == 0 && [one activationBits] == 0, "closed session getters");
+  [one release];
+  [two release];
+  [seven release];
+  [byDefault release];
+
+  /* Negative values stop in TernKit (never a wrapped uint32_t); the others bring libtern's message. */
+  const struct {
+    NSInteger threads, bits;
+    const char *named;
+  } bad[] = {{-1, 0, "numberOfThreads -1"}, {65, 0, "num_threads 65"}, {0, -1, "activationBits -1"},
+             {0, 5, "activation_bits 5"},   {0, 9, "activation_bits 9"}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    error = nil;
+    CHECK(OptionSession(model, bad[i].threads, bad[i].bits, &error) == nil, "%s accepted", bad[i].named);
+    ExpectError(error, TNStatusInvalidArgument, bad[i].named);
+    CHECK(error != nil && strstr([[error localizedDescription] UTF8String], bad[i].named) != NULL,
+          "message \"%s\" does not name %s", [[error localizedDescription] UTF8String], bad[i].named);
+  }
+  [model release];
+}
+
 typedef struct thread_job {
   TNModel *model;
   TNSession *shared;
@@ -283,6 +351,7 @@ int main(int argc, char **argv) {
   TestClassifyAndTokenizeEqualCApi();
   TestDataModels();
   TestBadInputs();
+  TestSessionOptions();
   TestThreads();
   [pool drain];
   if (failures) {

@@ -16,6 +16,16 @@ public final class TernSession implements AutoCloseable {
     public int maxBatchTexts;
     /** Kernel set ("scalar", ...); null: the best for this CPU. */
     public String isa;
+    /**
+     * Threads one call runs on (at most 64); 0: the cores of the fastest cluster, at most 4 ($TERN_NUM_THREADS
+     * overrides that default). Results are bit-identical for every count.
+     */
+    public int numThreads;
+    /**
+     * Precision of the int8 linears' activations: 8, or 7 (faster on x86 AVX2 without VNNI, slightly less
+     * accurate); 0: 8 ($TERN_ACTIVATION_BITS overrides that default). Other values throw INVALID_ARGUMENT.
+     */
+    public int activationBits;
   }
 
   /** The result of classify: the head's labels and one logit per label. */
@@ -66,9 +76,16 @@ public final class TernSession implements AutoCloseable {
     Options o = options != null ? options : new Options();
     if (o.maxSeqLen < 0 || o.maxBatchTexts < 0)
       throw new TernException(TernException.INVALID_ARGUMENT, "TernSession: negative option value");
+    // Checked here: libtern takes unsigned values, where a negative int would arrive as a huge count.
+    if (o.numThreads < 0)
+      throw new TernException(TernException.INVALID_ARGUMENT,
+                              "TernSession: numThreads " + o.numThreads + " is negative (0: the default)");
+    if (o.activationBits < 0)
+      throw new TernException(TernException.INVALID_ARGUMENT,
+                              "TernSession: activationBits " + o.activationBits + " is negative (0: the default, 8)");
     long modelHandle = model.acquireForSession();
     try {
-      handle = nativeCreate(modelHandle, o.maxSeqLen, o.maxBatchTexts, o.isa);
+      handle = nativeCreate(modelHandle, o.maxSeqLen, o.maxBatchTexts, o.isa, o.numThreads, o.activationBits);
     } catch (RuntimeException | Error e) {
       model.releaseFromSession();
       throw e;
@@ -114,6 +131,16 @@ public final class TernSession implements AutoCloseable {
     return nativeIsa(checkedHandle());
   }
 
+  /** The threads one call runs on (Options.numThreads, or the default's count for 0). */
+  public synchronized int numThreads() {
+    return nativeNumThreads(checkedHandle());
+  }
+
+  /** The activation precision the session runs: 8 or 7 (Options.activationBits, or the default's for 0). */
+  public synchronized int activationBits() {
+    return nativeActivationBits(checkedHandle());
+  }
+
   public TernModel model() {
     return model;
   }
@@ -135,7 +162,8 @@ public final class TernSession implements AutoCloseable {
     return handle;
   }
 
-  private static native long nativeCreate(long model, int maxSeqLen, int maxBatchTexts, String isa);
+  private static native long nativeCreate(long model, int maxSeqLen, int maxBatchTexts, String isa, int numThreads,
+                                          int activationBits);
 
   private static native void nativeFree(long handle);
 
@@ -146,4 +174,8 @@ public final class TernSession implements AutoCloseable {
   private static native int[] nativeTokenize(long handle, byte[] text);
 
   private static native String nativeIsa(long handle);
+
+  private static native int nativeNumThreads(long handle);
+
+  private static native int nativeActivationBits(long handle);
 }

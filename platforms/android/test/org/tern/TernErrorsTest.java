@@ -112,6 +112,8 @@ public class TernErrorsTest {
     expect(TernException.INVALID_ARGUMENT, () -> session.tokenize("x"));
     expect(TernException.INVALID_ARGUMENT, () -> session.classify("x"));
     expect(TernException.INVALID_ARGUMENT, session::isa);
+    expect(TernException.INVALID_ARGUMENT, session::numThreads);
+    expect(TernException.INVALID_ARGUMENT, session::activationBits);
     model.close();
     model.close();
     expect(TernException.INVALID_ARGUMENT, model::newSession);
@@ -140,7 +142,22 @@ public class TernErrorsTest {
       TernSession.Options negative = new TernSession.Options();
       negative.maxBatchTexts = -1;
       expect(TernException.INVALID_ARGUMENT, () -> new TernSession(model, negative));
+      // Negative ints stop in Java (never a huge uint32_t); other bad values bring libtern's message.
+      expectOption(model, -1, 0, "numThreads -1");
+      expectOption(model, 65, 0, "num_threads 65");
+      expectOption(model, 0, -1, "activationBits -1");
+      expectOption(model, 0, 5, "activation_bits 5");
+      expectOption(model, 0, 9, "activation_bits 9");
+      // The model still makes sessions after the refusals.
+      try (TernSession fine = TernSessionTest.session(model, 1, 7)) {
+        assertEquals(model.outputDim(), fine.embed("still fine")[0].length);
+      }
     }
+  }
+
+  static void expectOption(TernModel model, int threads, int bits, String named) throws Exception {
+    TernException e = expect(TernException.INVALID_ARGUMENT, () -> TernSessionTest.session(model, threads, bits));
+    assertTrue(e.getMessage(), e.getMessage().contains(named));
   }
 
   @Test

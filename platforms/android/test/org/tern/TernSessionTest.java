@@ -8,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 import org.junit.Test;
 
 /** Results of the Java API equal the C API's (tern_reference_dump) bit for bit. */
@@ -86,6 +87,63 @@ public class TernSessionTest {
         float[][] got = session.embed(TEXTS);
         for (int i = 0; i < TEXTS.length; i++) assertArrayEquals(expected[i], got[i], 0.0f);
       }
+    }
+  }
+
+  static TernSession session(TernModel model, int numThreads, int activationBits) {
+    TernSession.Options options = new TernSession.Options();
+    options.numThreads = numThreads;
+    options.activationBits = activationBits;
+    return new TernSession(model, options);
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0, aa = 0, bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      aa += (double) a[i] * a[i];
+      bb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(aa * bb);
+  }
+
+  @Test
+  public void threadCountReachesTheSessionAndKeepsResults() throws Exception {
+    String path = Reference.modelPath("bert-tiny-int8.tern");
+    try (TernModel model = TernModel.fromFile(path);
+         TernSession one = session(model, 1, 0);
+         TernSession two = session(model, 2, 0);
+         TernSession byDefault = model.newSession()) {
+      assertEquals(1, one.numThreads());
+      assertEquals(2, two.numThreads()); // the host build has pthreadpool
+      assertTrue(byDefault.numThreads() >= 1 && byDefault.numThreads() <= 64);
+      float[][] single = one.embed(TEXTS);
+      float[][] threaded = two.embed(TEXTS);
+      for (int i = 0; i < TEXTS.length; i++) assertArrayEquals("text " + i, single[i], threaded[i], 0.0f);
+    }
+  }
+
+  @Test
+  public void activationBitsReachTheSession() throws Exception {
+    String path = Reference.modelPath("bert-tiny-int8.tern");
+    String forced = System.getenv("TERN_ACTIVATION_BITS"); // replaces the default, as in libtern
+    int defaultBits = forced != null && !forced.isEmpty() ? Integer.parseInt(forced) : 8;
+    try (TernModel model = TernModel.fromFile(path);
+         TernSession eight = session(model, 0, 8);
+         TernSession seven = session(model, 0, 7);
+         TernSession byDefault = model.newSession()) {
+      assertEquals(8, eight.activationBits());
+      assertEquals(7, seven.activationBits());
+      assertEquals(defaultBits, byDefault.activationBits());
+      float[][] precise = eight.embed(TEXTS);
+      float[][] fast = seven.embed(TEXTS);
+      boolean anyDiffers = false;
+      for (int i = 0; i < TEXTS.length; i++) {
+        anyDiffers |= !Arrays.equals(precise[i], fast[i]);
+        double similarity = cosine(precise[i], fast[i]);
+        assertTrue("text " + i + ": cosine " + similarity, similarity > 0.99);
+      }
+      assertTrue("7-bit activations gave the 8-bit embeddings", anyDiffers);
     }
   }
 
