@@ -11,7 +11,7 @@
  *     a_rows, a_stride, w_block, acc[MR][2]) (acc[r][0]: channels 0..7 of row r, acc[r][1]: 8..15) and
  *     dot_finish(group, r, acc[2]) (what turns the row's accumulators into the int32 dot products), and
  *     optionally ZERO_POINT_OFFSET (added to every row's zero point in the epilogue; 0 by default);
- * includes this header and exports gemm_panels under its own names. Everything is static, so each kernel
+ * includes this header and exports its entry points with TERN_X86_GEMM_QD_ENTRY / TERN_X86_GEMM_QS_ENTRY. Everything is static, so each kernel
  * file gets its own copy, compiled with its own ISA flags (and -ffp-contract=off, for the epilogue). */
 #ifndef TERN_X86_GEMM_DRIVER_H
 #define TERN_X86_GEMM_DRIVER_H
@@ -115,5 +115,24 @@ static void gemm_panels(size_t m, const gemm_args *g) {
     }
   }
 }
+
+/* The exported entry points (kernels.h signatures) of a kernel file over gemm_panels: rows from quantize_qd8
+ * (or qd7) with their zero points and the weight's channel sums, or symmetric qs8 rows. */
+#define TERN_X86_GEMM_QD_ENTRY(name)                                                                           \
+  void name(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride, const float *a_scale,               \
+            const int32_t *a_zero_point, const int8_t *w_packed, const float *w_scale, const int32_t *w_sums,   \
+            const float *bias, float *y, size_t y_stride, tern_activation act) {                                \
+    const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,      \
+                         a_zero_point, w_packed, w_scale, w_sums, bias, y, act};                                 \
+    gemm_panels(m, &g);                                                                                         \
+  }
+#define TERN_X86_GEMM_QS_ENTRY(name)                                                                           \
+  void name(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride, const float *a_scale,               \
+            const int8_t *w_packed, const float *w_scale, const float *bias, float *y, size_t y_stride,          \
+            tern_activation act) {                                                                              \
+    const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,      \
+                         NULL, w_packed, w_scale, NULL, bias, y, act};                                           \
+    gemm_panels(m, &g);                                                                                         \
+  }
 
 #endif /* TERN_X86_GEMM_DRIVER_H */

@@ -36,6 +36,8 @@ static inline tern_vf vf_copysign(tern_vf a, tern_vf s) {
 }
 static inline tern_vmask vf_less(tern_vf a, tern_vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
 static inline tern_vmask vf_is_nan(tern_vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
+/* Whether every lane of the mask is set. */
+static inline int vf_all(tern_vmask mask) { return _mm256_movemask_ps(mask) == 0xff; }
 /* mask ? if_true : if_false, per lane. */
 static inline tern_vf vf_select(tern_vmask mask, tern_vf if_true, tern_vf if_false) {
   return _mm256_blendv_ps(if_false, if_true, mask);

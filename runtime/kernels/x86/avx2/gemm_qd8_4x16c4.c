@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "x86/kernels_x86.h"
+#include "x86/ymm_int8.h"
 
 #define MR 4 /* rows per tile */
 #define PANEL_BLOCKS 1
@@ -41,22 +42,7 @@ typedef struct row_group {
   int8_t magnitudes[MR * MAX_PRECOMPUTED_KP];
 } row_group;
 
-static inline __m256i broadcast_quad(const int8_t *quad) {
-  int32_t bits;
-  memcpy(&bits, quad, sizeof bits);
-  return _mm256_set1_epi32(bits);
-}
 
-/* acc + x, computed in acc's register: GCC 12 otherwise writes the sum to a new register and copies it back
- * (and spills two accumulators) in the unrolled tile, which costs 10% (measured on Zen3). */
-static inline __m256i add_in_place(__m256i acc, __m256i x) {
-#if defined(__GNUC__) && !defined(__clang__)
-  __asm__("vpaddd %1, %0, %0" : "+x"(acc) : "x"(x));
-  return acc;
-#else
-  return _mm256_add_epi32(acc, x);
-#endif
-}
 
 /* acc += the int32 dot products of one broadcast activation quad with 8 channels x 4 inputs. */
 static inline __m256i dot_add(__m256i acc, __m256i quad_magnitude, __m256i quad, __m256i weights, __m256i ones) {
@@ -126,19 +112,6 @@ static inline void dot_finish(const row_group *group, size_t r, __m256i acc[2]) 
 
 #include "x86/gemm_driver.h"
 
-void tern_gemm_qd8_f32_4x16c4__avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
-                                    const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
-                                    const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
-                                    size_t y_stride, tern_activation act) {
-  const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
-                       a_zero_point, w_packed, w_scale, w_sums, bias, y, act};
-  gemm_panels(m, &g);
-}
+TERN_X86_GEMM_QD_ENTRY(tern_gemm_qd8_f32_4x16c4__avx2)
 
-void tern_gemm_qs8_f32_4x16c4__avx2(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
-                                    const float *a_scale, const int8_t *w_packed, const float *w_scale,
-                                    const float *bias, float *y, size_t y_stride, tern_activation act) {
-  const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
-                       NULL, w_packed, w_scale, NULL, bias, y, act};
-  gemm_panels(m, &g);
-}
+TERN_X86_GEMM_QS_ENTRY(tern_gemm_qs8_f32_4x16c4__avx2)

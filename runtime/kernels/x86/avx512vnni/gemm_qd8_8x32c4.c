@@ -142,19 +142,6 @@ static inline __attribute__((always_inline)) void gemm_rows(size_t rows, size_t 
   activation_pass(rows, row, first_col, end_col, g);
 }
 
-void tern_gemm_qd8_f32_8x32c4__avx512vnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
-                                          const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
-                                          const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
-                                          size_t y_stride, tern_activation act) {
-  const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
-                       a_zero_point, w_packed, w_scale, w_sums, bias, y, act};
-  gemm_panels(m, &g);
-}
+TERN_X86_GEMM_QD_ENTRY(tern_gemm_qd8_f32_8x32c4__avx512vnni)
 
-void tern_gemm_qs8_f32_8x32c4__avx512vnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
-                                          const float *a_scale, const int8_t *w_packed, const float *w_scale,
-                                          const float *bias, float *y, size_t y_stride, tern_activation act) {
-  const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
-                       NULL, w_packed, w_scale, NULL, bias, y, act};
-  gemm_panels(m, &g);
-}
+TERN_X86_GEMM_QS_ENTRY(tern_gemm_qs8_f32_8x32c4__avx512vnni)

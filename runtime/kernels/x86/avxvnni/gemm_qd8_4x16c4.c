@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "x86/kernels_x86.h"
+#include "x86/ymm_int8.h"
 
 #define MR 4 /* rows per tile */
 #define PANEL_BLOCKS 1
@@ -36,11 +37,6 @@ static inline __m256i dot_accumulate(__m256i acc, __m256i unsigned_bytes, __m256
 #endif
 }
 
-static inline __m256i broadcast_quad(const int8_t *quad) {
-  int32_t bits;
-  memcpy(&bits, quad, sizeof bits);
-  return _mm256_set1_epi32(bits);
-}
 
 /* sum of the row's kp bytes (kp a multiple of 4; padding is 0): vpdpbusd of ones with the bytes. */
 static int32_t row_sum(const int8_t *row, size_t kp) {
@@ -89,19 +85,6 @@ static inline void dot_finish(const row_group *group, size_t r, __m256i acc[2]) 
 
 #include "x86/gemm_driver.h"
 
-void tern_gemm_qd8_f32_4x16c4__avxvnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
-                                       const float *a_scale, const int32_t *a_zero_point, const int8_t *w_packed,
-                                       const float *w_scale, const int32_t *w_sums, const float *bias, float *y,
-                                       size_t y_stride, tern_activation act) {
-  const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
-                       a_zero_point, w_packed, w_scale, w_sums, bias, y, act};
-  gemm_panels(m, &g);
-}
+TERN_X86_GEMM_QD_ENTRY(tern_gemm_qd8_f32_4x16c4__avxvnni)
 
-void tern_gemm_qs8_f32_4x16c4__avxvnni(size_t m, size_t n, size_t k, const int8_t *a, size_t a_stride,
-                                       const float *a_scale, const int8_t *w_packed, const float *w_scale,
-                                       const float *bias, float *y, size_t y_stride, tern_activation act) {
-  const gemm_args g = {n, tern_round_up(k, TERN_PACK_KR) / TERN_PACK_KR, a_stride, y_stride, a, a_scale,
-                       NULL, w_packed, w_scale, NULL, bias, y, act};
-  gemm_panels(m, &g);
-}
+TERN_X86_GEMM_QS_ENTRY(tern_gemm_qs8_f32_4x16c4__avxvnni)
