@@ -53,6 +53,15 @@ static inline tern_vf vf_copysign(tern_vf a, tern_vf s) {
 }
 static inline tern_vmask vf_less(tern_vf a, tern_vf b) { return vcltq_f32(a, b); }
 static inline tern_vmask vf_is_nan(tern_vf a) { return vmvnq_u32(vceqq_f32(a, a)); }
+/* Whether every lane of the mask is set. */
+static inline int vf_all(tern_vmask mask) {
+#if defined(__aarch64__)
+  return vminvq_u32(mask) != 0;
+#else
+  const uint32x2_t both = vand_u32(vget_low_u32(mask), vget_high_u32(mask));
+  return (vget_lane_u32(both, 0) & vget_lane_u32(both, 1)) != 0;
+#endif
+}
 static inline tern_vf vf_select(tern_vmask mask, tern_vf if_true, tern_vf if_false) {
   return vbslq_f32(mask, if_true, if_false);
 }
