@@ -16,108 +16,7 @@
 #include "test_util.h"
 #ifdef TERN_HAVE_AVX2_KERNELS
 #include "x86/kernels_x86.h"
-
-static const float guard_value = -12345.5f;
-
-/* Fills a row according to one of several value patterns. */
-static void fill_row(float *x, size_t k, int pattern) {
-  for (size_t i = 0; i < k; i++) {
-    switch (pattern) {
-      case 0: x[i] = test_rand_float(-3.0f, 3.0f); break;
-      case 1: x[i] = 0.0f; break;                                            /* all zero */
-      case 2: x[i] = test_rand_float(0.0f, 5.0f); break;                     /* one-signed */
-      case 3: x[i] = test_rand_float(-5.0f, -0.001f); break;                 /* one-signed negative */
-      case 4: x[i] = test_rand_float(-1.0f, 1.0f) * 1e30f; break;            /* huge */
-      case 5: x[i] = test_rand_float(-1.0f, 1.0f) * 1e-38f; break;           /* tiny, subnormal */
-      case 6: x[i] = (float)((int)(test_rand_u32() % 254) - 127) + 0.5f; break; /* ties at half steps */
-      case 7: x[i] = i == k / 2 ? NAN : test_rand_float(-2.0f, 2.0f); break;  /* a NaN inside */
-      case 8: x[i] = i == 0 ? INFINITY : test_rand_float(-2.0f, 2.0f); break; /* non-finite range */
-      case 9: x[i] = i % 7 == 0 ? test_rand_float(-80.0f, 80.0f) : test_rand_float(-0.1f, 0.1f); break; /* outliers */
-      default: x[i] = i % 2 ? -0.0f : 0.0f; break;                           /* signed zeros */
-    }
-  }
-  if (pattern == 6 && k > 0) x[0] = 127.0f; /* qs8: amax 127, inverse 1: the half steps are ties */
-}
-
-enum { patterns = 11 };
-
-/* The scalar reference leaves two inputs to lrintf of a non-finite value (kernels/x86/avx2/quantize.c):
- * a NaN element, and a row so tiny that the inverse scale overflows. The avx2 rule, checked here: a NaN
- * element quantizes like 0 (so the oracle is the scalar kernel on the row with NaNs replaced by 0, which
- * leaves the range unchanged as it always contains 0), and a tiny row is the zero row. */
-static int inverse_overflows(const float *x, size_t k, int asymmetric, float levels) {
-  float low = 0.0f, high = 0.0f;
-  for (size_t i = 0; i < k; i++) {
-    if (x[i] < low) low = x[i];
-    if (x[i] > high) high = x[i];
-  }
-  const float span = asymmetric ? high - low : (-low > high ? -low : high);
-  return span != 0.0f && isfinite(span) && !isfinite(levels / span);
-}
-
-static void quantizers_match(size_t m, size_t k) {
-  const size_t kp = tern_round_up(k, TERN_PACK_KR), q_stride = kp + 4;
-  float *x = malloc(m * k * sizeof(float) + 1);
-  int8_t *q_ref = malloc(m * q_stride), *q_simd = malloc(m * q_stride);
-  float *s_ref = malloc(m * sizeof(float)), *s_simd = malloc(m * sizeof(float));
-  int32_t *zp_ref = malloc(m * sizeof(int32_t)), *zp_simd = malloc(m * sizeof(int32_t));
-  for (size_t r = 0; r < m; r++) fill_row(x + r * k, k, (int)(r % patterns));
-  float *x_oracle = malloc(m * k * sizeof(float) + 1);
-  for (size_t i = 0; i < m * k; i++) x_oracle[i] = isnan(x[i]) ? 0.0f : x[i];
-  /* mode 0: qs8, 1: qd8, 2: qd7 (127 levels) */
-  for (int mode = 0; mode < 3; mode++) {
-    const int asymmetric = mode > 0;
-    const char *name = mode == 0 ? "qs8" : mode == 1 ? "qd8" : "qd7";
-    memset(q_ref, 0x55, m * q_stride), memset(q_simd, 0x55, m * q_stride); /* bytes past kp must stay */
-    if (mode == 1) {
-      tern_quantize_qd8__scalar(m, k, x_oracle, k, q_ref, q_stride, s_ref, zp_ref);
-      tern_quantize_qd8__avx2(m, k, x, k, q_simd, q_stride, s_simd, zp_simd);
-    } else if (mode == 2) {
-      tern_quantize_qd7__scalar(m, k, x_oracle, k, q_ref, q_stride, s_ref, zp_ref);
-      tern_quantize_qd7__avx2(m, k, x, k, q_simd, q_stride, s_simd, zp_simd);
-    } else {
-      tern_quantize_qs8__scalar(m, k, x_oracle, k, q_ref, q_stride, s_ref);
-      tern_quantize_qs8__avx2(m, k, x, k, q_simd, q_stride, s_simd);
-    }
-    for (size_t r = 0; r < m; r++)
-      if (inverse_overflows(x + r * k, k, asymmetric, mode == 1 ? 255.0f : 127.0f)) {
-        s_ref[r] = 0.0f, zp_ref[r] = 0;
-        memset(q_ref + r * q_stride, 0, tern_round_up(k, TERN_PACK_KR));
-      }
-    EXPECT(memcmp(s_ref, s_simd, m * sizeof(float)) == 0, "%s m%zu k%zu scales", name, m, k);
-    if (asymmetric) EXPECT(memcmp(zp_ref, zp_simd, m * sizeof(int32_t)) == 0, "%s m%zu k%zu zero points", name, m, k);
-    for (size_t r = 0; r < m; r++)
-      for (size_t i = 0; i < q_stride; i++)
-        EXPECT(q_ref[r * q_stride + i] == q_simd[r * q_stride + i], "%s k%zu row %zu (pattern %zu) [%zu]: %d vs %d",
-               name, k, r, r % patterns, i, q_ref[r * q_stride + i], q_simd[r * q_stride + i]);
-  }
-  free(x), free(x_oracle), free(q_ref), free(q_simd), free(s_ref), free(s_simd), free(zp_ref), free(zp_simd);
-}
-
-/* Activations span [-128, 127]; weights [-127, 127] (kernels.h: the format's int8 weights). */
-static int8_t extreme_or_random(int pattern, int8_t lowest) {
-  switch (pattern) {
-    case 1: return lowest;
-    case 2: return 127;
-    case 3: return 0;
-    case 4: return test_rand_u32() % 2 ? 127 : lowest;
-    default: {
-      const int8_t value = (int8_t)(test_rand_u32() & 0xFF);
-      return value < lowest ? lowest : value;
-    }
-  }
-}
-
-/* GELU epilogues run the SIMD activation kernel (tested against libm by the f32 kernel tests); everything
- * before the activation is bit-identical. Against the scalar GELU, whose 1 + erf(x / sqrt 2) cancels in the
- * negative tail (a few 1e-6 relative there), the allowance is 4e-6 relative plus 1e-12 absolute. */
-static int gelu_close(float expected, float actual) {
-  /* gelu(-inf): the scalar formula gives -inf * 0 = NaN, the SIMD kernel the limit -0. */
-  if (isnan(expected) && actual == 0.0f && signbit(actual)) return 1;
-  if (isnan(expected) || isnan(actual)) return isnan(expected) && isnan(actual);
-  if (isinf(expected) || isinf(actual)) return expected == actual;
-  return fabsf(actual - expected) <= 4e-6f * fabsf(expected) + 1e-12f;
-}
+#include "int8_compare.h"
 
 /* One GEMM shape, both kernels (qs8 and qd8), every activation, with and without bias. */
 static void gemms_match(size_t m, size_t n, size_t k, int value_pattern, float scale_magnitude) {
@@ -256,12 +155,13 @@ static void gemms_qd7_match(size_t m, size_t n, size_t k, int value_pattern, flo
 }
 
 int main(void) {
-  if (tern_kernels_by_name("avx2") == NULL) {
+  const tern_kernels *avx2 = tern_kernels_by_name("avx2");
+  if (avx2 == NULL) {
     printf("avx2_matches_scalar: SKIP (this CPU has no AVX2)\n");
     return 77;
   }
   const size_t ks[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 384, 1536};
-  for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) quantizers_match(2 * patterns + 1, ks[i]);
+  for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) quantizers_match(avx2, 2 * patterns + 1, ks[i]);
 
   const size_t ms[] = {1, 2, 3, 4, 5, 7, 9};
   const size_t ns[] = {1, 3, 15, 16, 17, 33, 48};

@@ -11,26 +11,7 @@
 #include "kernels.h"
 #include "packing.h"
 #include "test_util.h"
-
-static const float guard_value = -12345.5f;
-
-/* GELU through the SIMD activation kernel: see test_avx2_matches_scalar.c (same allowance). */
-static int gelu_close(float expected, float actual) {
-  if (isnan(expected) && actual == 0.0f && signbit(actual)) return 1; /* gelu(-inf): NaN vs the limit -0 */
-  if (isnan(expected) || isnan(actual)) return isnan(expected) && isnan(actual);
-  if (isinf(expected) || isinf(actual)) return expected == actual;
-  return fabsf(actual - expected) <= 4e-6f * fabsf(expected) + 1e-12f;
-}
-
-static int8_t extreme_or_random(int pattern) {
-  switch (pattern) {
-    case 1: return -128;
-    case 2: return 127;
-    case 3: return 0;
-    case 4: return test_rand_u32() % 2 ? 127 : -128;
-    default: return (int8_t)(test_rand_u32() & 0xFF);
-  }
-}
+#include "int8_compare.h" /* guard_value, gelu_close, extreme_or_random */
 
 /* One shape: candidate qd8 and qs8 GEMMs against scalar, every activation, with and without bias. `exact_gelu`:
  * the candidate's GELU is the scalar function (the emulation). */
@@ -44,11 +25,11 @@ static void vnni_gemms_match(const char *name, tern_gemm_qd8_f32_fn qd8, tern_ge
   float *y_ref = malloc(m * y_stride * sizeof(float) + 1), *y_test = malloc(m * y_stride * sizeof(float) + 1);
   for (size_t r = 0; r < m; r++) {
     const int row_pattern = r == 1 ? 3 : value_pattern; /* row 1 is all zero */
-    for (size_t i = 0; i < k; i++) a[r * kp + i] = extreme_or_random(row_pattern);
+    for (size_t i = 0; i < k; i++) a[r * kp + i] = extreme_or_random(row_pattern, -128);
     a_scale[r] = test_rand_float(0.5f, 2.0f) * scale_magnitude;
     zp[r] = (int32_t)(test_rand_u32() % 256) - 128;
   }
-  for (size_t i = 0; i < n * k; i++) w[i] = extreme_or_random(value_pattern), sums[i / k] += w[i];
+  for (size_t i = 0; i < n * k; i++) w[i] = extreme_or_random(value_pattern, -128), sums[i / k] += w[i];
   for (size_t j = 0; j < n; j++) w_scale[j] = test_rand_float(0.5f, 2.0f) * scale_magnitude, bias[j] = test_rand_float(-1, 1);
   tern_pack_16x4(w, n, k, packed);
   const tern_activation acts[] = {TERN_ACT_IDENTITY, TERN_ACT_RELU, TERN_ACT_GELU_ERF, TERN_ACT_GELU_TANH, TERN_ACT_TANH};
