@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "row_range.h"
 #include "arm/kernels_arm.h"
 
 /* Running min and max of x[0..k) from 0, NaNs skipped, with the scalar kernel's comparisons. Returns 0
@@ -41,16 +42,7 @@ static int row_range(size_t k, const float *x, float *low, float *high) {
   float lows[4], highs[4];
   vst1q_f32(lows, vlow);
   vst1q_f32(highs, vhigh);
-  float l = 0.0f, h = 0.0f;
-  for (size_t j = 0; j < 4; j++) {
-    if (lows[j] < l) l = lows[j];
-    if (highs[j] > h) h = highs[j];
-  }
-  for (; i < k; i++) {
-    if (x[i] < l) l = x[i];
-    if (x[i] > h) h = x[i];
-  }
-  *low = l, *high = h;
+  tern_row_range_finish(4, lows, highs, x + i, k - i, low, high);
 #ifndef __aarch64__
   const uint32x2_t halves = vorr_u32(vget_low_u32(subnormal), vget_high_u32(subnormal));
   if ((vget_lane_u32(halves, 0) | vget_lane_u32(halves, 1)) != 0) return 0;

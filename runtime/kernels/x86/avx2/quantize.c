@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "row_range.h"
 #include "x86/kernels_x86.h"
 
 /* Rounds x[0..k) * inverse to nearest-even, adds shift, clamps to [low, high] and stores as int8. */
@@ -61,16 +62,7 @@ static void row_range(size_t k, const float *x, float *low, float *high) {
   float lows[8], highs[8];
   _mm256_storeu_ps(lows, vlow);
   _mm256_storeu_ps(highs, vhigh);
-  float l = 0.0f, h = 0.0f;
-  for (size_t j = 0; j < 8; j++) {
-    if (lows[j] < l) l = lows[j];
-    if (highs[j] > h) h = highs[j];
-  }
-  for (; i < k; i++) {
-    if (x[i] < l) l = x[i];
-    if (x[i] > h) h = x[i];
-  }
-  *low = l, *high = h;
+  tern_row_range_finish(8, lows, highs, x + i, k - i, low, high);
 }
 
 void tern_quantize_qs8__avx2(size_t m, size_t k, const float *x, size_t x_stride, int8_t *q, size_t q_stride,
