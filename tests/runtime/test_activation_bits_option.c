@@ -12,6 +12,7 @@
 
 #include "tern.h"
 #include "../kernels/test_util.h"
+#include "test_models.h"
 
 enum { TEXTS = 3, LONGEST = 40 };
 static const size_t lengths[TEXTS] = {LONGEST, 7, 23};
@@ -61,9 +62,7 @@ int main(int argc, char **argv) {
     return 77;
   }
   tern_model_info info;
-  memset(&info, 0, sizeof info);
-  info.struct_size = sizeof info;
-  tern_model_get_info(model, &info);
+  EXPECT(test_model_info(model, &info), "%s: info", argv[1]);
   size_t total = 0;
   for (size_t t = 0; t < TEXTS; t++) total += lengths[t];
   int32_t ids[LONGEST * TEXTS];

@@ -13,6 +13,7 @@
 #include "session.h"
 #include "tern.h"
 #include "../kernels/test_util.h"
+#include "test_models.h"
 
 enum { TEXTS = 8, ALIGNMENT_SLACK = 3 * 64 };
 
@@ -31,17 +32,10 @@ static size_t arena_for(const tern_model *model, size_t max_seq_len, size_t text
 }
 
 static int check_model(const char *dir, const char *name) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  tern_model *model = NULL;
-  if (tern_model_load(path, NULL, &model) != TERN_OK) {
-    fprintf(stderr, "skip: %s (%s)\n", path, tern_last_load_error());
-    return 0;
-  }
+  tern_model *model = test_model_load(dir, name);
+  if (model == NULL) return 0;
   tern_model_info info;
-  memset(&info, 0, sizeof info);
-  info.struct_size = sizeof info;
-  EXPECT(tern_model_get_info(model, &info) == TERN_OK, "%s: info", name);
+  EXPECT(test_model_info(model, &info), "%s: info", name);
   const size_t seq = info.max_position < 256 ? info.max_position : 256, tokens = TEXTS * seq;
   const size_t one_block = arena_for(model, seq, TEXTS, TERN_BLOCK_ROWS);
   const size_t batch = arena_for(model, seq, TEXTS, tokens);

@@ -11,6 +11,7 @@
 #include "session.h"
 #include "tern.h"
 #include "../kernels/test_util.h"
+#include "test_models.h"
 
 enum { MAX_TEXTS = 160, SHRUNK_BLOCK_ROWS = 5 };
 
@@ -115,17 +116,10 @@ static void check_batch(const tern_model *model, const tern_model_info *info, co
 }
 
 static int check_model(const char *dir, const char *name) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  tern_model *model = NULL;
-  if (tern_model_load(path, NULL, &model) != TERN_OK) {
-    fprintf(stderr, "skip: %s (%s)\n", path, tern_last_load_error());
-    return 0;
-  }
+  tern_model *model = test_model_load(dir, name);
+  if (model == NULL) return 0;
   tern_model_info info;
-  memset(&info, 0, sizeof info);
-  info.struct_size = sizeof info;
-  EXPECT(tern_model_get_info(model, &info) == TERN_OK, "%s: info", name);
+  EXPECT(test_model_info(model, &info), "%s: info", name);
   batch work = {0};
   if (info.max_position > TERN_BLOCK_ROWS + 44) {
     /* One text longer than a block, one that ends inside the next block, and a short one. */

@@ -10,6 +10,7 @@
 
 #include "tern.h"
 #include "../kernels/test_util.h"
+#include "test_models.h"
 
 /* 128 tokens keep the test short under the sanitizers; every model here has at least 128 positions. */
 enum { MAX_TEXTS = 8, MAX_THREADS = 4, MAX_LEN = 128 };
@@ -83,17 +84,10 @@ static int same(const float *a, const float *b, size_t count) {
 }
 
 static void check_model(const char *dir, const char *name) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  tern_model *model = NULL;
-  if (tern_model_load(path, NULL, &model) != TERN_OK) {
-    fprintf(stderr, "skip: %s (%s)\n", path, tern_last_load_error());
-    return;
-  }
+  tern_model *model = test_model_load(dir, name);
+  if (model == NULL) return;
   tern_model_info info;
-  memset(&info, 0, sizeof info);
-  info.struct_size = sizeof info;
-  EXPECT(tern_model_get_info(model, &info) == TERN_OK, "%s: info", name);
+  EXPECT(test_model_info(model, &info), "%s: info", name);
   const size_t max_len = MAX_LEN;
   EXPECT(info.max_position >= MAX_LEN, "%s: fewer than %d positions", name, MAX_LEN);
   /* A long single text (row tiles), a ragged batch with a 1-token text, and a batch of eight. */
@@ -145,10 +139,8 @@ int main(int argc, char **argv) {
     for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) check_model(argv[1], models[m]);
 
   /* A count past the limit is refused with a message. */
-  char path[4096];
-  snprintf(path, sizeof path, "%s/albert-tiny-int8.tern", argv[1]);
-  tern_model *model = NULL;
-  if (tern_model_load(path, NULL, &model) == TERN_OK) {
+  tern_model *model = test_model_load(argv[1], "albert-tiny-int8.tern");
+  if (model != NULL) {
     tern_session_options options = tern_session_default_options();
     options.num_threads = 1000;
     tern_session *session = NULL;

@@ -18,6 +18,7 @@
 #include "tern.h"
 #include "xnnpack_fc.h"
 #include "../kernels/test_util.h"
+#include "test_models.h"
 
 /* |xnnpack - tern| <= TOLERANCE * max(1, |tern|): measured worst 2.7e-6 (MiniLM f32, 6 layers). */
 #define TOLERANCE 1e-5
@@ -88,13 +89,8 @@ static tern_session *create(const tern_model *model, uint32_t threads, const cha
 }
 
 static void check_model(const char *dir, const char *name) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  tern_model *model = NULL;
-  if (tern_model_load(path, NULL, &model) != TERN_OK) {
-    fprintf(stderr, "skip: %s (%s)\n", path, tern_last_load_error());
-    return;
-  }
+  tern_model *model = test_model_load(dir, name);
+  if (model == NULL) return;
   tern_model_info info = {.struct_size = sizeof info};
   tern_model_get_info(model, &info);
   int32_t ids[128];
