@@ -14,17 +14,9 @@
 #include "sp_test_util.h"
 #include "allocator.h"
 #include "tokenizer/charsmap.h"
+#include "../../kernels/test_util.h"
 
-static int failures, accepted, rejected;
-#define CHECK(cond, ...)                                   \
-  do {                                                     \
-    if (!(cond)) {                                         \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-      fprintf(stderr, __VA_ARGS__);                        \
-      fprintf(stderr, "\n");                               \
-      failures++;                                          \
-    }                                                      \
-  } while (0)
+static int accepted, rejected;
 
 typedef struct reference_result {
   int ok;
@@ -119,18 +111,18 @@ static void compare(const char *what, const uint8_t *blob, uint32_t size, const 
   tern_charsmap in_place, copied;
   char err[256];
   tern_status s1 = tern_charsmap_load(&tern_libc_allocator, aligned, size, &in_place, err, sizeof err);
-  CHECK(s1 == (want.ok ? TERN_OK : TERN_ERR_BAD_TOKENIZER), "%s: status %d, reference %s (%s)", what, (int)s1,
+  EXPECT(s1 == (want.ok ? TERN_OK : TERN_ERR_BAD_TOKENIZER), "%s: status %d, reference %s (%s)", what, (int)s1,
         want.ok ? "accepts" : "rejects", err);
   if (s1 == TERN_OK) {
-    CHECK(in_place.units_copy == NULL, "%s: an aligned blob is read in place", what);
-    CHECK(in_place.max_key_bytes == want.max_key_bytes && in_place.max_ratio == want.max_ratio,
+    EXPECT(in_place.units_copy == NULL, "%s: an aligned blob is read in place", what);
+    EXPECT(in_place.max_key_bytes == want.max_key_bytes && in_place.max_ratio == want.max_ratio,
           "%s: longest key %zu, ratio %zu; reference %zu, %zu", what, in_place.max_key_bytes, in_place.max_ratio,
           want.max_key_bytes, want.max_ratio);
   }
   tern_status s2 = tern_charsmap_load(&tern_libc_allocator, odd, size, &copied, err, sizeof err);
-  CHECK(s2 == s1, "%s: status %d at an odd address, %d aligned", what, (int)s2, (int)s1);
+  EXPECT(s2 == s1, "%s: status %d at an odd address, %d aligned", what, (int)s2, (int)s1);
   if (s1 == TERN_OK && s2 == TERN_OK) {
-    CHECK(copied.units_copy != NULL && copied.max_key_bytes == in_place.max_key_bytes &&
+    EXPECT(copied.units_copy != NULL && copied.max_key_bytes == in_place.max_key_bytes &&
               copied.max_ratio == in_place.max_ratio,
           "%s: the copy differs", what);
     for (size_t i = 0; i < sample_len; i++) {
@@ -138,7 +130,7 @@ static void compare(const char *what, const uint8_t *blob, uint32_t size, const 
       size_t n1 = tern_charsmap_longest(&in_place, (const uint8_t *)sample + i, sample_len - i, &v1);
       size_t n2 = tern_charsmap_longest(&copied, (const uint8_t *)sample + i, sample_len - i, &v2);
       if (n1 != n2 || (n1 && v1 != v2)) {
-        CHECK(0, "%s: lookup at byte %zu: %zu/%u aligned, %zu/%u copied", what, i, n1, v1, n2, v2);
+        EXPECT(0, "%s: lookup at byte %zu: %zu/%u aligned, %zu/%u copied", what, i, n1, v1, n2, v2);
         break;
       }
     }
@@ -179,7 +171,7 @@ int main(int argc, char **argv) {
     sp_test_model model = sp_test_load_model(argv[a], 0);
     const uint8_t *blob = model.spec.precompiled_charsmap;
     const uint32_t size = model.spec.precompiled_charsmap_size;
-    CHECK(size > 4, "%s: no charsmap", argv[a]);
+    EXPECT(size > 4, "%s: no charsmap", argv[a]);
     if (size <= 4) continue;
     compare(argv[a], blob, size, sample, strlen(sample));
     uint8_t *bad = malloc(size);
@@ -196,14 +188,14 @@ int main(int argc, char **argv) {
       compare(what, bad, size, sample, strlen(sample));
     }
     memcpy(bad, blob, size);
-    CHECK(forge_cycle(bad), "%s: no place for a cycle", argv[a]);
-    CHECK(!reference_check(bad, size).ok, "%s: the reference accepts the forged cycle", argv[a]);
+    EXPECT(forge_cycle(bad), "%s: no place for a cycle", argv[a]);
+    EXPECT(!reference_check(bad, size).ok, "%s: the reference accepts the forged cycle", argv[a]);
     compare("forged cycle", bad, size, sample, strlen(sample));
     free(bad);
     sp_test_free_model(&model);
   }
-  if (failures) fprintf(stderr, "%d failures\n", failures);
+  if (test_failures) fprintf(stderr, "%d failures\n", test_failures);
   else printf("charsmap check agrees with the reference on %d model(s): %d blobs accepted, %d rejected\n", argc - 1,
               accepted, rejected);
-  return failures ? 1 : 0;
+  return test_failures ? 1 : 0;
 }

@@ -9,17 +9,8 @@
 #include <string.h>
 
 #include "tokenizer/tokenizer.h"
+#include "../../kernels/test_util.h"
 
-static int failures;
-#define CHECK(cond, ...)                                   \
-  do {                                                     \
-    if (!(cond)) {                                         \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-      fprintf(stderr, __VA_ARGS__);                        \
-      fprintf(stderr, "\n");                               \
-      failures++;                                          \
-    }                                                      \
-  } while (0)
 
 /* Letters: ASCII, 2-byte and 3-byte characters (none is whitespace, punctuation or CJK for BERT). No piece
  * holds the last one, so a word with it is [UNK]. */
@@ -101,7 +92,7 @@ static void check_vocabulary(const char *prefix, uint32_t seed) {
   spec.continuing_subword_prefix = (tern_str){prefix, (uint32_t)strlen(prefix)};
   tern_tokenizer *tok = NULL;
   char err[256];
-  CHECK(tern_tokenizer_create(&spec, &tok, err, sizeof err) == TERN_OK, "create: %s", err);
+  EXPECT(tern_tokenizer_create(&spec, &tok, err, sizeof err) == TERN_OK, "create: %s", err);
   if (!tok) return;
   const size_t scratch_size = tern_tokenizer_scratch_size(tok, 4096);
   void *scratch = malloc(scratch_size);
@@ -113,13 +104,13 @@ static void check_vocabulary(const char *prefix, uint32_t seed) {
     const size_t n_want = brute_force(pieces, count, prefix, spec.unk_id, word, len, want);
     size_t n_got = 0;
     tern_status status = tern_tokenizer_encode_segment(tok, word, len, scratch, scratch_size, got, 128, &n_got);
-    CHECK(status == TERN_OK && n_got == n_want && memcmp(got, want, n_want * sizeof *got) == 0,
+    EXPECT(status == TERN_OK && n_got == n_want && memcmp(got, want, n_want * sizeof *got) == 0,
           "prefix '%s', word '%s': %zu ids, brute force %zu", prefix, word, n_got, n_want);
     words++;
     splits += n_want > 1;
     unknown += n_want == 1 && want[0] == spec.unk_id;
   }
-  CHECK(splits > 100 && unknown > 10, "prefix '%s': too easy (%zu splits, %zu [UNK] of %zu)", prefix, splits,
+  EXPECT(splits > 100 && unknown > 10, "prefix '%s': too easy (%zu splits, %zu [UNK] of %zu)", prefix, splits,
         unknown, words);
   free(scratch);
   tern_tokenizer_free(tok);
@@ -137,9 +128,9 @@ static void check_duplicates_rejected(void) {
   spec.continuing_subword_prefix = (tern_str){"##", 2};
   tern_tokenizer *tok = NULL;
   char err[256] = "";
-  CHECK(tern_tokenizer_create(&spec, &tok, err, sizeof err) == TERN_ERR_BAD_TOKENIZER && tok == NULL,
+  EXPECT(tern_tokenizer_create(&spec, &tok, err, sizeof err) == TERN_ERR_BAD_TOKENIZER && tok == NULL,
         "equal pieces accepted");
-  CHECK(strstr(err, "pieces 1 and 3") != NULL, "message '%s' does not name both pieces", err);
+  EXPECT(strstr(err, "pieces 1 and 3") != NULL, "message '%s' does not name both pieces", err);
 }
 
 int main(void) {
@@ -147,7 +138,7 @@ int main(void) {
   check_vocabulary("", 2);
   check_vocabulary("\xe2\x80\xa6", 3); /* a 3-byte prefix */
   check_duplicates_rejected();
-  if (failures) fprintf(stderr, "%d failures\n", failures);
+  if (test_failures) fprintf(stderr, "%d failures\n", test_failures);
   else printf("wordpiece longest match agrees with brute force\n");
-  return failures ? 1 : 0;
+  return test_failures ? 1 : 0;
 }
