@@ -47,16 +47,8 @@ def _resume(encoder, x, start, head_masks=None, skip=()):
 def head_context_means(spec, ids_list):
     """One [num_heads, head_dim] array per weight set: each head's mean context (attention output before the
     output projection) over the calibration tokens of every layer running the set."""
-    encoder = ReferenceEncoder(spec, "f32")
-    sums = [np.zeros(ws.attention_output.weight.shape[1]) for ws in spec.weight_sets]
-    squares = [np.zeros_like(s) for s in sums]
-    counts = [0] * len(spec.weight_sets)
-    for index, layer in enumerate(encoder.sets):
-        layer["attention_output"] = _MomentRecorder(layer["attention_output"], sums, squares, index)
-    for ids in ids_list:
-        encoder.hidden_states(ids)
-        for set_index in spec.schedule:
-            counts[set_index] += len(ids)
+    widths = [ws.attention_output.weight.shape[1] for ws in spec.weight_sets]
+    sums, _, counts = _input_moments(spec, ids_list, "attention_output", widths)
     return [(s / max(n, 1)).reshape(ws.num_heads, -1) for s, n, ws in zip(sums, counts, spec.weight_sets)]
 
 
@@ -84,6 +76,22 @@ def head_importance(spec, ids_list, output, means=None):
     return [s / max(len(ids_list), 1) for s in scores]
 
 
+def _input_moments(spec, ids_list, op, widths):
+    """Per weight set: the sums and sums of squares (float64, [width]) of what the reference encoder's `op`
+    receives over the calibration tokens and every layer running the set, and the token counts."""
+    encoder = ReferenceEncoder(spec, "f32")
+    sums = [np.zeros(width) for width in widths]
+    squares = [np.zeros(width) for width in widths]
+    counts = [0] * len(spec.weight_sets)
+    for index, layer in enumerate(encoder.sets):
+        layer[op] = _MomentRecorder(layer[op], sums, squares, index)
+    for ids in ids_list:
+        encoder.hidden_states(ids)
+        for set_index in spec.schedule:
+            counts[set_index] += len(ids)
+    return sums, squares, counts
+
+
 class _MomentRecorder:
     def __init__(self, inner, sums, squares, index):
         self.inner, self.sums, self.squares, self.index = inner, sums, squares, index
@@ -98,16 +106,7 @@ class _MomentRecorder:
 def ffn_statistics(spec, ids_list):
     """One (mean, variance) pair of [intermediate] arrays per weight set: each neuron's activation over the
     calibration tokens (and over every layer running the set)."""
-    encoder = ReferenceEncoder(spec, "f32")
-    sums = [np.zeros(ws.intermediate_size) for ws in spec.weight_sets]
-    squares = [np.zeros(ws.intermediate_size) for ws in spec.weight_sets]
-    counts = [0] * len(spec.weight_sets)
-    for index, layer in enumerate(encoder.sets):
-        layer["ffn_out"] = _MomentRecorder(layer["ffn_out"], sums, squares, index)
-    for ids in ids_list:
-        encoder.hidden_states(ids)
-        for set_index in spec.schedule:
-            counts[set_index] += len(ids)
+    sums, squares, counts = _input_moments(spec, ids_list, "ffn_out", [ws.intermediate_size for ws in spec.weight_sets])
     stats = []
     for s, q, n in zip(sums, squares, counts):
         mean = s / max(n, 1)
